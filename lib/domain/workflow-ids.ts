@@ -1,0 +1,9 @@
+// Workflow and schedule ids: business ids, so the Temporal UI reads like the product and a second start of
+// the same job for the same owner collides instead of running twice. Pure module.
+
+export const RETENTION_SCHEDULE_ID = 'retention-cleanup-daily';
+
+/** One retention run per tenant at a time; `retention-cleanup-all` is the system-wide (scheduled) one. */
+export function retentionWorkflowId(companyId: string | null): string {
+  return companyId === null ? 'retention-cleanup-all' : `retention-cleanup-${companyId}`;
+}

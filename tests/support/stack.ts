@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app';
+import { loadConfig, type Config } from '../../lib/config';
+import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import { createLogger } from '../../lib/logger';
+import { createTenant, type CreatedTenant } from '../../lib/tenants';
+import { createWorker } from '../../worker/create-worker';
+
+/** Real parts for a test file: the run's database, the run's Temporal server, a worker on its own queue. */
+export interface TestStack {
+  config: Config;
+  prisma: PrismaClient;
+  client: Client;
+  worker?: Worker;
+  app?: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const silentLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let runtimeInstalled = false;
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: silentLogger, shutdownSignals: [] });
+  runtimeInstalled = true;
+}
+
+export function testConfig(overrides: Partial<Config['temporal']> = {}): Config {
+  const config = loadConfig();
+  return { ...config, temporal: { ...config.temporal, taskQueue: `test-${randomUUID()}`, ...overrides } };
+}
+
+export async function startStack(options: { worker?: boolean; api?: boolean } = {}): Promise<TestStack> {
+  const config = testConfig();
+  const prisma = createPrismaClient({ ...config.database, poolSize: 5 });
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const stack: TestStack = {
+    config,
+    prisma,
+    client,
+    async close() {
+      await stack.app?.close();
+      if (stack.worker && stack.worker.getState() === 'RUNNING') {
+        stack.worker.shutdown();
+        await running;
+      }
+      await connection.close();
+      await prisma.$disconnect();
+    },
+  };
+  let running: Promise<void> | undefined;
+  if (options.worker) {
+    bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger });
+    stack.worker = await createWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      prisma,
+      shutdownGraceSeconds: 1,
+      workflowBundle: await bundle,
+    });
+    running = stack.worker.run();
+  }
+  if (options.api) {
+    stack.app = await buildApp({ prisma, temporal: client, config, logger: createLogger({ level: 'silent', pretty: false }) });
+    await stack.app.ready();
+  }
+  return stack;
+}
+
+let tenantCounter = 0;
+
+/** A fresh company with a user, a brand and an API token: tests never share tenants. */
+export function newTenant(prisma: PrismaClient, name = 'Tenant'): Promise<CreatedTenant> {
+  tenantCounter += 1;
+  const unique = `${Date.now().toString(36)}-${tenantCounter}-${randomUUID().slice(0, 8)}`;
+  return createTenant(prisma, { companyName: `${name} ${unique}`, userEmail: `user-${unique}@example.test`, brandName: `${name} brand` });
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,0 +1,25 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { PrismaClient } from '../lib/db';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  prisma: PrismaClient;
+  shutdownGraceSeconds: number;
+  /** A prebuilt bundle (tests bundle once per file); otherwise workflows/ is bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ prisma: options.prisma }),
+    // Running activities get this long to finish (or heartbeat a checkpoint) before they are cancelled.
+    shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,
+  });
+}

@@ -1,0 +1,55 @@
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig, retentionPolicyFrom } from '../lib/config';
+import { createPrismaClient } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { registerSearchAttributes } from '../lib/temporal/client';
+import { ensureRetentionSchedule } from '../lib/temporal/retention-schedule';
+import { temporalLoggerFrom } from '../lib/temporal/runtime-logger';
+import { createWorker } from './create-worker';
+
+/**
+ * The worker process: registers search attributes and schedules, then polls the task queue until SIGINT or
+ * SIGTERM, which the Temporal Runtime turns into a graceful shutdown (running activities get
+ * WORKER_SHUTDOWN_GRACE_SECONDS to finish).
+ */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ ...config.log, name: 'worker' });
+  Runtime.install({ logger: temporalLoggerFrom(logger) });
+
+  const prisma = createPrismaClient(config.database);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const added = await registerSearchAttributes(connection, config.temporal.namespace);
+    if (added.length > 0) logger.info({ added }, 'registered search attributes');
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const schedule = await ensureRetentionSchedule(client, {
+      taskQueue: config.temporal.taskQueue,
+      cron: config.retention.scheduleCron,
+      policy: retentionPolicyFrom(config),
+    });
+    logger.info({ schedule, cron: config.retention.scheduleCron }, 'retention schedule ready');
+
+    const worker = await createWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      prisma,
+      shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
+    });
+    logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+    await prisma.$disconnect();
+  }
+}
+
+if (require.main === module) {
+  runWorker().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
