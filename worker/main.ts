@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { loadConfig, retentionPolicyFrom } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { createLogger } from '../lib/logger';
@@ -10,13 +10,23 @@ import { createWorker } from './create-worker';
 
 /**
  * The worker process: registers search attributes and schedules, then polls the task queue until SIGINT or
- * SIGTERM, which the Temporal Runtime turns into a graceful shutdown (running activities get
- * WORKER_SHUTDOWN_GRACE_SECONDS to finish).
+ * SIGTERM, which start a graceful shutdown (running activities get WORKER_SHUTDOWN_GRACE_SECONDS to finish).
+ * A signal that arrives while the worker is still starting ends the process at once: nothing runs yet.
  */
 export async function runWorker(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ ...config.log, name: 'worker' });
-  Runtime.install({ logger: temporalLoggerFrom(logger) });
+  Runtime.install({ logger: temporalLoggerFrom(logger), shutdownSignals: [] });
+  let worker: Worker | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      logger.info({ signal }, worker ? 'draining the worker' : 'stopping during start-up');
+      if (worker) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+      else process.exit(0);
+    });
+  }
 
   const prisma = createPrismaClient(config.database);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -31,7 +41,7 @@ export async function runWorker(): Promise<void> {
     });
     logger.info({ schedule, cron: config.retention.scheduleCron }, 'retention schedule ready');
 
-    const worker = await createWorker({
+    worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,

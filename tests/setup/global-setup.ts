@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
+import { migrateDatabase } from '../../dev/local-stack/processes';
 import { startTemporalDevServer, type RunningDevServer } from '../../dev/local-stack/temporal-dev-server';
 import { findFreePort } from '../../lib/net/free-port';
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 export interface TestStack {
   temporal: RunningDevServer;
@@ -24,21 +21,6 @@ export function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-function migrate(databaseUrl: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`prisma migrate deploy failed (${code}):\n${output}`))));
-  });
-}
-
 /**
  * One run = one fresh database on the PostgreSQL server of DATABASE_URL (default: the local server),
  * migrated with `prisma migrate deploy`, and one Temporal dev server found by the CLI resolver.
@@ -54,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
 
   const [temporal] = await Promise.all([
     startTemporalDevServer({ port: await findFreePort(), resolve: { log: (m) => console.log(`\n${m}`) } }),
-    migrate(databaseUrl),
+    migrateDatabase(databaseUrl),
   ]);
 
   globalThis.__TEST_STACK__ = { temporal, adminUrl, databaseName };

@@ -1,0 +1,171 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createPrismaClient } from '../../lib/db';
+import { isPortFree } from '../../lib/net/free-port';
+import { createTenant } from '../../lib/tenants';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { migrateDatabase, ROOT, spawnTs, stopChild, waitForHttp } from './processes';
+import { startTemporalDevServer } from './temporal-dev-server';
+
+// `npm start`: the whole engine on one machine with nothing preinstalled. Without DATABASE_URL it serves an
+// embedded PostgreSQL (PGlite) from .data/pglite; without TEMPORAL_ADDRESS it runs the Temporal dev server
+// (SQLite file .data/temporal.db, Web UI on :8233). Then migrations, a demo tenant on first start, the
+// worker and the API as child processes. Ctrl-C stops everything; the next start keeps the data.
+
+const DATA_DIR = path.resolve(process.env.LOCAL_STACK_DATA_DIR ?? path.join(ROOT, '.data'));
+const EMBEDDED_POSTGRES_PORT = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+const TEMPORAL_PORT = 7233;
+const TEMPORAL_UI_PORT = 8233;
+
+const say = (message: string) => console.log(`[local-stack] ${message}`);
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** Credential encryption keys must survive restarts, or stored tokens become unreadable. */
+async function localCredentialKeys(): Promise<string> {
+  const file = path.join(DATA_DIR, 'credential-keys');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const keys = `local1:${randomBytes(32).toString('base64')}`;
+    await writeFile(file, `${keys}\n`, { mode: 0o600 });
+    return keys;
+  }
+}
+
+/** Creates the demo tenant in an empty database; its token is kept in .data so every start can print it. */
+async function demoToken(databaseUrl: string): Promise<string | undefined> {
+  const file = path.join(DATA_DIR, 'demo-token');
+  const prisma = createPrismaClient({ url: databaseUrl, poolSize: 1 });
+  try {
+    if ((await prisma.company.count()) > 0) return (await readFile(file, 'utf8').catch(() => '')).trim() || undefined;
+    const tenant = await createTenant(prisma, {
+      companyName: 'Demo Company',
+      userEmail: 'demo@example.com',
+      userName: 'Demo User',
+      brandName: 'Demo Brand',
+      tokenName: 'demo',
+    });
+    await writeFile(file, `${tenant.token}\n`, { mode: 0o600 });
+    say('created the demo tenant (Demo Company, demo@example.com)');
+    return tenant.token;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** DATABASE_URL if set, otherwise the embedded PostgreSQL (started and added to the stack). */
+async function databaseFor(stack: Stoppable[]): Promise<string> {
+  if (process.env.DATABASE_URL) {
+    say(`database: ${new URL(process.env.DATABASE_URL).host} (DATABASE_URL)`);
+    return process.env.DATABASE_URL;
+  }
+  if (!(await isPortFree(EMBEDDED_POSTGRES_PORT))) {
+    throw new Error(`port ${EMBEDDED_POSTGRES_PORT} is taken: is another \`npm start\` running? (or set EMBEDDED_POSTGRES_PORT)`);
+  }
+  const postgres = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, 'pglite'), port: EMBEDDED_POSTGRES_PORT, log: say });
+  stack.push({ name: 'embedded PostgreSQL', stop: postgres.stop });
+  say(`database: embedded PostgreSQL (PGlite) at ${postgres.url}, data in ${path.relative(ROOT, DATA_DIR)}/pglite`);
+  return postgres.url;
+}
+
+/** TEMPORAL_ADDRESS if set, otherwise the Temporal dev server with its Web UI (started and added to the stack). */
+async function temporalFor(stack: Stoppable[]): Promise<{ address: string; uiUrl?: string }> {
+  if (process.env.TEMPORAL_ADDRESS) {
+    say(`Temporal: ${process.env.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS)`);
+    return { address: process.env.TEMPORAL_ADDRESS, uiUrl: process.env.TEMPORAL_UI_URL };
+  }
+  for (const port of [TEMPORAL_PORT, TEMPORAL_UI_PORT]) {
+    if (!(await isPortFree(port))) throw new Error(`port ${port} is taken: stop what uses it, or set TEMPORAL_ADDRESS to a Temporal server you run`);
+  }
+  const server = await startTemporalDevServer({
+    port: TEMPORAL_PORT,
+    uiPort: TEMPORAL_UI_PORT,
+    dbFilename: path.join(DATA_DIR, 'temporal.db'),
+    resolve: { log: say },
+  });
+  stack.push({ name: 'Temporal dev server', stop: server.stop });
+  say(`Temporal: dev server at ${server.address}, data in ${path.relative(ROOT, DATA_DIR)}/temporal.db`);
+  return { address: server.address, uiUrl: server.uiUrl };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await mkdir(DATA_DIR, { recursive: true });
+  await chmod(DATA_DIR, 0o700);
+  const stack: Stoppable[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping …');
+    await Promise.all(children.map((child) => stopChild(child, 60_000)));
+    for (const part of stack.reverse()) {
+      await part.stop().catch((err: Error) => say(`could not stop ${part.name}: ${err.message}`));
+    }
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const databaseUrl = await databaseFor(stack);
+    const temporal = await temporalFor(stack);
+    await migrateDatabase(databaseUrl);
+    say('database migrated');
+    const token = await demoToken(databaseUrl);
+
+    const apiPort = process.env.API_PORT ?? '3000';
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
+      API_PORT: apiPort,
+      CREDENTIAL_KEYS: process.env.CREDENTIAL_KEYS ?? (await localCredentialKeys()),
+      // PGlite serves one query at a time; small pools keep the worker and the API from queueing behind each other.
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? (process.env.DATABASE_URL ? '10' : '2'),
+    };
+    if (!process.env.CREDENTIAL_KEYS) env.CREDENTIAL_KEY_CURRENT = 'local1';
+    for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
+      const child = spawnTs(entry, { env, output: 'inherit' });
+      children.push(child);
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          say(`the ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+          void shutdown(1);
+        }
+      });
+    }
+
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${apiUrl}/health`, 120_000, () => children.every((c) => c.exitCode === null));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      [
+        '',
+        `  Engine ready in ${seconds} s`,
+        `  API           ${apiUrl}   (OpenAPI: ${apiUrl}/docs)`,
+        `  Temporal UI   ${temporal.uiUrl ?? '(the Web UI of your Temporal server)'}`,
+        token ? `  Demo token    ${token}` : '  Demo token    (not found: create a tenant with `npm run tenant:create`)',
+        '',
+        `  Try: curl -X POST -H "Authorization: Bearer ${token ?? '<token>'}" ${apiUrl}/retention-runs`,
+        '  Ctrl-C stops everything; data stays in .data/ for the next start.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    say(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+}
+
+void main();

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../api/app';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../dev/local-stack/embedded-postgres';
+import { migrateDatabase } from '../dev/local-stack/processes';
+import { createPrismaClient, type PrismaClient } from '../lib/db';
+import { createLogger } from '../lib/logger';
+import { createTenant } from '../lib/tenants';
+import { bearer, startStack, type TestStack } from './support/stack';
+
+// The path `npm start` takes with no DATABASE_URL: PGlite served on a local port, migrated, serving the API.
+
+let dataDir: string;
+let postgres: EmbeddedPostgres | undefined;
+let prisma: PrismaClient | undefined;
+let stack: TestStack;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'embedded-postgres-'));
+  stack = await startStack();
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await postgres?.stop();
+  await stack.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('starts, migrates with prisma migrate deploy, serves API requests, and keeps its data across a restart', async () => {
+  postgres = await startEmbeddedPostgres({ dataDir });
+  await migrateDatabase(postgres.url);
+  prisma = createPrismaClient({ url: postgres.url, poolSize: 2 });
+  const tenant = await createTenant(prisma, { companyName: 'Embedded Co', userEmail: 'embedded@example.test' });
+
+  const app = await buildApp({ prisma, temporal: stack.client, config: stack.config, logger: createLogger({ level: 'silent', pretty: false }) });
+  const health = await app.inject({ url: '/health' });
+  expect(health.statusCode).toBe(200);
+  expect(health.json().database).toEqual({ status: 'ok' });
+  const logs = await app.inject({ url: '/sync-logs', headers: bearer(tenant.token) });
+  expect(logs.statusCode).toBe(200);
+  expect(logs.json()).toEqual({ items: [], nextCursor: null });
+  // The migration's NULLS NOT DISTINCT keys hold on PGlite too.
+  const index = await prisma.$queryRaw<{ indexdef: string }[]>`SELECT indexdef FROM pg_indexes WHERE indexname = 'KeywordMetric_identity_key'`;
+  expect(index[0]?.indexdef).toMatch(/NULLS NOT DISTINCT/);
+  await app.close();
+  await prisma.$disconnect();
+  await postgres.stop();
+
+  postgres = await startEmbeddedPostgres({ dataDir });
+  prisma = createPrismaClient({ url: postgres.url, poolSize: 2 });
+  expect(await prisma.company.findFirst({ where: { id: tenant.companyId } })).toMatchObject({ name: 'Embedded Co' });
+}, 120_000);
