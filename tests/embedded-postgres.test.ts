@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../api/app';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../dev/local-stack/embedded-postgres';
-import { migrateDatabase } from '../dev/local-stack/processes';
+import { migrateDatabase, pendingMigrations } from '../dev/local-stack/migrations';
 import { createPrismaClient, type PrismaClient } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createTenant } from '../lib/tenants';
@@ -29,7 +29,9 @@ afterAll(async () => {
 
 test('starts, migrates with prisma migrate deploy, serves API requests, and keeps its data across a restart', async () => {
   postgres = await startEmbeddedPostgres({ dataDir });
+  expect(await pendingMigrations(postgres.url)).toContain('20261125000000_init');
   await migrateDatabase(postgres.url);
+  expect(await pendingMigrations(postgres.url)).toEqual([]);
   prisma = createPrismaClient({ url: postgres.url, poolSize: 2 });
   const tenant = await createTenant(prisma, { companyName: 'Embedded Co', userEmail: 'embedded@example.test' });
 

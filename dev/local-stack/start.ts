@@ -6,7 +6,8 @@ import { createPrismaClient } from '../../lib/db';
 import { isPortFree } from '../../lib/net/free-port';
 import { createTenant } from '../../lib/tenants';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrateDatabase, ROOT, spawnTs, stopChild, waitForHttp } from './processes';
+import { applyPendingMigrations } from './migrations';
+import { ROOT, spawnTs, stopChild, waitForHttp } from './processes';
 import { startTemporalDevServer } from './temporal-dev-server';
 
 // `npm start`: the whole engine on one machine with nothing preinstalled. Without DATABASE_URL it serves an
@@ -119,8 +120,8 @@ async function main(): Promise<void> {
   try {
     const databaseUrl = await databaseFor(stack);
     const temporal = await temporalFor(stack);
-    await migrateDatabase(databaseUrl);
-    say('database migrated');
+    const applied = await applyPendingMigrations(databaseUrl);
+    say(applied.length > 0 ? `database migrated (${applied.join(', ')})` : 'database schema up to date');
     const token = await demoToken(databaseUrl);
 
     const apiPort = process.env.API_PORT ?? '3000';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { migrateDatabase } from '../../dev/local-stack/processes';
+import { migrateDatabase } from '../../dev/local-stack/migrations';
 import { startTemporalDevServer, type RunningDevServer } from '../../dev/local-stack/temporal-dev-server';
 import { findFreePort } from '../../lib/net/free-port';
 
