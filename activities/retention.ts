@@ -18,7 +18,8 @@ interface PurgeCheckpoint {
 }
 
 /**
- * Deletes batch after batch until a batch comes back short. Each batch is one statement that deletes and
+ * Deletes batch after batch until one finds nothing left (not merely a short batch: a row updated concurrently
+ * is skipped by its batch and picked up by the next). Each batch is one statement that deletes and
  * counts, so it commits whole or not at all; the heartbeat carries the running total, and a retried
  * attempt resumes from it (the rows left are exactly those the predicate still matches).
  */
@@ -31,15 +32,17 @@ async function deleteInBatches(batchSize: number, deleteBatch: (limit: number) =
     const count = await deleteBatch(batchSize);
     deleted += count;
     context.heartbeat({ deleted } satisfies PurgeCheckpoint);
-    if (count < batchSize) return { deleted };
+    if (count === 0) return { deleted };
   }
 }
 
-/** Runs `DELETE … WHERE id IN (<batch>)` and adds the count to the SyncLog, atomically; returns the count. */
+/**
+ * Deletes the rows `batch` selects (it must select `ctid`) and adds their count to the SyncLog, in one
+ * statement; returns the count. `ctid = ANY(ARRAY(…))` makes a TID scan: no join back through the primary key.
+ */
 async function deleteBatchCounted(prisma: PrismaClient, table: Prisma.Sql, batch: Prisma.Sql, syncLogId: string): Promise<number> {
   const rows = await prisma.$queryRaw<{ deleted: bigint }[]>`
-    WITH batch AS (${batch}),
-         gone AS (DELETE FROM ${table} t USING batch WHERE t."id" = batch."id" RETURNING 1),
+    WITH gone AS (DELETE FROM ${table} WHERE ctid = ANY(ARRAY(${batch})) RETURNING 1),
          counted AS (SELECT count(*) AS deleted FROM gone),
          progress AS (UPDATE "SyncLog" SET "recordsDeleted" = "recordsDeleted" + (SELECT deleted FROM counted)
                       WHERE "id" = ${syncLogId})
@@ -55,7 +58,7 @@ export function createRetentionActivities({ prisma }: { prisma: PrismaClient }) 
         deleteBatchCounted(
           prisma,
           Prisma.sql`"KeywordMetric"`,
-          Prisma.sql`SELECT "id" FROM "KeywordMetric" WHERE "date" < ${input.beforeDate}::date ${tenant} LIMIT ${limit}`,
+          Prisma.sql`SELECT ctid FROM "KeywordMetric" WHERE "date" < ${input.beforeDate}::date ${tenant} LIMIT ${limit}`,
           input.syncLogId,
         ),
       );
@@ -67,7 +70,7 @@ export function createRetentionActivities({ prisma }: { prisma: PrismaClient }) 
         deleteBatchCounted(
           prisma,
           Prisma.sql`"SyncLog"`,
-          Prisma.sql`SELECT "id" FROM "SyncLog"
+          Prisma.sql`SELECT ctid FROM "SyncLog"
                      WHERE "startedAt" < ${input.before}::timestamptz AND "id" <> ${input.syncLogId} ${tenant} LIMIT ${limit}`,
           input.syncLogId,
         ),
@@ -83,7 +86,7 @@ export function createRetentionActivities({ prisma }: { prisma: PrismaClient }) 
         deleteBatchCounted(
           prisma,
           Prisma.sql`"Notification"`,
-          Prisma.sql`SELECT "id" FROM "Notification"
+          Prisma.sql`SELECT ctid FROM "Notification"
                      WHERE ("read" OR "dismissedAt" IS NOT NULL) AND "createdAt" < ${input.before}::timestamptz ${tenant}
                      LIMIT ${limit}`,
           input.syncLogId,
