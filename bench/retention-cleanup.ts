@@ -5,8 +5,10 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Client } from 'pg';
 import { migrateDatabase } from '../dev/local-stack/migrations';
 import { startTemporalDevServer } from '../dev/local-stack/temporal-dev-server';
+import { withDatabase } from '../lib/config/database-url';
 import { createPrismaClient } from '../lib/db';
 import { findFreePort } from '../lib/net/free-port';
+import { consoleTemporalLogger } from '../lib/temporal/runtime-logger';
 import { createTenant } from '../lib/tenants';
 import { createWorker } from '../worker/create-worker';
 import { retentionCleanupWorkflow } from '../workflows/retention-cleanup';
@@ -23,12 +25,6 @@ const option = (name: string, fallback: string) => {
 const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
 const batchSize = Number(option('batch', '5000'));
 const adminUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-const withDatabase = (url: string, name: string) => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-};
 
 /** `expired` rows dated years ago plus 10 % as many inside the window, which must survive. */
 async function seed(db: Client, companyId: string, expired: number): Promise<void> {
@@ -61,7 +57,7 @@ async function main(): Promise<void> {
   const databaseUrl = withDatabase(adminUrl, databaseName);
   await migrateDatabase(databaseUrl);
 
-  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error }, shutdownSignals: [] });
+  Runtime.install({ logger: consoleTemporalLogger('WARN'), shutdownSignals: [] });
   const temporal = await startTemporalDevServer({ port: await findFreePort() });
   const prisma = createPrismaClient({ url: databaseUrl, poolSize: 5 });
   const db = new Client({ connectionString: databaseUrl });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RetentionPolicy } from '../domain/retention';
+import { DEFAULT_DATABASE_URL } from './database-url';
 
 /** Raised at start-up when an environment variable is missing or malformed; names every bad variable. */
 export class ConfigError extends Error {
@@ -19,7 +20,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LOG_PRETTY: z.enum(['true', 'false']).optional(),
 
-  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/ingest'),
+  DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { migrateDatabase } from '../../dev/local-stack/migrations';
 import { startTemporalDevServer, type RunningDevServer } from '../../dev/local-stack/temporal-dev-server';
+import { withDatabase } from '../../lib/config/database-url';
 import { findFreePort } from '../../lib/net/free-port';
 
 export interface TestStack {
@@ -12,13 +13,6 @@ export interface TestStack {
 declare global {
   // eslint-disable-next-line no-var
   var __TEST_STACK__: TestStack | undefined;
-}
-
-/** Same server, another database: `postgresql://u@h:p/db?x` → `postgresql://u@h:p/<name>?x`. */
-export function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
 }
 
 /**

@@ -6,6 +6,7 @@ import { buildApp } from '../../api/app';
 import { loadConfig, type Config } from '../../lib/config';
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
+import { consoleTemporalLogger } from '../../lib/temporal/runtime-logger';
 import { createTenant, type CreatedTenant } from '../../lib/tenants';
 import { createWorker } from '../../worker/create-worker';
 
@@ -19,14 +20,12 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-const silentLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
 let runtimeInstalled = false;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 function quietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: silentLogger, shutdownSignals: [] });
+  Runtime.install({ logger: consoleTemporalLogger('OFF'), shutdownSignals: [] });
   runtimeInstalled = true;
 }
 
@@ -57,7 +56,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
   };
   let running: Promise<void> | undefined;
   if (options.worker) {
-    bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger });
+    bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: consoleTemporalLogger('OFF') });
     stack.worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
