@@ -21,10 +21,8 @@ export async function runWorker(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       logger.info({ signal }, worker ? 'draining the worker' : 'stopping during start-up');
-      if (worker) {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-      }
-      else process.exit(0);
+      if (!worker) process.exit(0);
+      if (worker.getState() === 'RUNNING') worker.shutdown();
     });
   }
 
