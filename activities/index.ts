@@ -1,9 +1,12 @@
 import type { PrismaClient } from '../lib/db';
+import type { FileStore } from '../lib/storage/file-store';
+import { createFileImportActivities } from './file-import';
 import { createRetentionActivities } from './retention';
 import { createSyncLogActivities } from './sync-logs';
 
 export interface ActivityDependencies {
   prisma: PrismaClient;
+  files: FileStore;
 }
 
 /** Every activity the worker serves, built from real dependencies (the samples' createActivities pattern). */
@@ -11,6 +14,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createSyncLogActivities(deps),
     ...createRetentionActivities(deps),
+    ...createFileImportActivities(deps),
   };
 }
 

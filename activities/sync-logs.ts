@@ -9,8 +9,10 @@ export interface OpenSyncLogInput {
   workflowId: string;
   credentialId?: string | null;
   triggeredById?: string | null;
+  brandId?: string | null;
   fileName?: string | null;
   fileSize?: number | null;
+  fileKey?: string | null;
 }
 
 export interface FinishSyncLogInput {
@@ -43,8 +45,10 @@ export function createSyncLogActivities({ prisma }: { prisma: PrismaClient }) {
           workflowId: input.workflowId,
           credentialId: input.credentialId ?? null,
           triggeredById: input.triggeredById ?? null,
+          brandId: input.brandId ?? null,
           fileName: input.fileName ?? null,
           fileSize: input.fileSize ?? null,
+          fileKey: input.fileKey ?? null,
         },
       });
     },

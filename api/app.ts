@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger';
 import authentication from './plugins/authentication';
 import problemDetails from './plugins/problem-details';
 import healthRoutes from './routes/health';
+import importRoutes from './routes/imports';
 import notificationRoutes from './routes/notifications';
 import retentionRunRoutes from './routes/retention-runs';
 import syncLogRoutes from './routes/sync-logs';
@@ -46,6 +47,7 @@ export async function buildApp(deps: AppDependencies & { logger: Logger }): Prom
     await tenantScoped.register(retentionRunRoutes, dependencies);
     await tenantScoped.register(syncLogRoutes, dependencies);
     await tenantScoped.register(notificationRoutes, dependencies);
+    await tenantScoped.register(importRoutes, dependencies);
   });
   return app;
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client as TemporalClient } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -9,6 +11,7 @@ import { withDatabase } from '../lib/config/database-url';
 import { createPrismaClient } from '../lib/db';
 import { findFreePort } from '../lib/net/free-port';
 import { consoleTemporalLogger } from '../lib/temporal/runtime-logger';
+import { FileStore } from '../lib/storage/file-store';
 import { createTenant } from '../lib/tenants';
 import { createWorker } from '../worker/create-worker';
 import { retentionCleanupWorkflow } from '../workflows/retention-cleanup';
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: temporal.address });
   const client = new TemporalClient({ connection });
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, prisma, shutdownGraceSeconds: 1 });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, prisma, files: new FileStore(path.join(tmpdir(), 'bench-uploads')), shutdownGraceSeconds: 1 });
   const running = worker.run();
 
   let peakRss = 0;

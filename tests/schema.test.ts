@@ -52,11 +52,14 @@ describe('tables, keys and indexes', () => {
       expect(defs.some((d) => d.includes(expected))).toBe(true);
     }
     expect(defs.filter((d) => d.includes('NULLS NOT DISTINCT'))).toHaveLength(3);
+    expect(defs.find((d) => d.includes('"KeywordMetric_identity_key"'))).toContain(
+      '("companyId", "brandId", source, date, "campaignRef", "adGroupRef", keyword, "matchType", "searchTerm") NULLS NOT DISTINCT',
+    );
   });
 });
 
 describe('KeywordMetric identity', () => {
-  test('the same row without portfolio, campaign or ad group cannot be stored twice for one tenant', async () => {
+  test('the same row without campaign or ad group cannot be stored twice for one tenant', async () => {
     const tenant = await newTenant(stack.prisma);
     await stack.prisma.keywordMetric.create({ data: keywordRow(tenant.companyId) });
     expect(await sqlState(stack.prisma.keywordMetric.create({ data: keywordRow(tenant.companyId) }))).toMatch(/23505|P2002/);
@@ -68,12 +71,21 @@ describe('KeywordMetric identity', () => {
     const upsert = (clicks: number) => stack.prisma.$executeRaw`
       INSERT INTO "KeywordMetric" ("id", "companyId", "keyword", "matchType", "date", "source", "clicks", "updatedAt")
       VALUES (gen_random_uuid(), ${tenant.companyId}, 'dog bed', NULL, '2026-11-01', 'csv_zonguru', ${clicks}, now())
-      ON CONFLICT ("companyId", "brandId", "portfolioId", "campaignId", "adGroupId", "keyword", "matchType", "searchTerm", "date", "source")
+      ON CONFLICT ("companyId", "brandId", "source", "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm")
       DO UPDATE SET "clicks" = EXCLUDED."clicks"`;
     await upsert(3);
     await upsert(5);
     const rows = await stack.prisma.keywordMetric.findMany({ where: { companyId: tenant.companyId } });
     expect(rows.map((r) => r.clicks)).toEqual([5]);
+  });
+
+  test('a link to a campaign is not part of the identity: the same file row linked later is still one row', async () => {
+    const tenant = await newTenant(stack.prisma);
+    const credential = await stack.prisma.integrationCredential.create({ data: { companyId: tenant.companyId, integrationType: 'amazon_ads', encryptedAccessToken: 'x', externalAccountId: 'p1' } });
+    const campaign = await stack.prisma.adCampaign.create({ data: { credentialId: credential.id, externalId: 'c1', name: 'SP - A', campaignType: 'sponsoredProducts' } });
+    const row = keywordRow(tenant.companyId, { campaignRef: 'SP - A', adGroupRef: 'G' });
+    await stack.prisma.keywordMetric.create({ data: row });
+    expect(await sqlState(stack.prisma.keywordMetric.create({ data: { ...row, campaignId: campaign.id } }))).toMatch(/23505|P2002/);
   });
 
   test('two tenants with identical rows get two rows', async () => {

@@ -3,6 +3,7 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { loadConfig, retentionPolicyFrom } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { createLogger } from '../lib/logger';
+import { FileStore } from '../lib/storage/file-store';
 import { registerSearchAttributes } from '../lib/temporal/client';
 import { ensureRetentionSchedule } from '../lib/temporal/retention-schedule';
 import { temporalLoggerFrom } from '../lib/temporal/runtime-logger';
@@ -44,6 +45,7 @@ export async function runWorker(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       prisma,
+      files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
     });
     logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker started');

@@ -1,2 +1,3 @@
 // The worker's workflowsPath: every workflow type is exported from here.
+export { fileImportWorkflow } from './file-import';
 export { retentionCleanupWorkflow } from './retention-cleanup';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { RetentionPolicy } from '../domain/retention';
 import { DEFAULT_DATABASE_URL } from './database-url';
@@ -35,6 +36,9 @@ const envSchema = z.object({
   CREDENTIAL_KEYS: z.string().min(1).optional(),
   CREDENTIAL_KEY_CURRENT: z.string().min(1).optional(),
 
+  UPLOAD_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '..', '.data', 'uploads')),
+  MAX_UPLOAD_BYTES: integer(1, 50 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
+
   RETENTION_METRICS_DAYS: integer(1, 36500).default(730),
   RETENTION_SYNC_LOG_DAYS: integer(1, 36500).default(90),
   RETENTION_NOTIFICATION_DAYS: integer(1, 36500).default(30),
@@ -48,6 +52,7 @@ export interface Config {
   database: { url: string; poolSize: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; shutdownGraceSeconds: number };
   api: { host: string; port: number };
+  uploads: { dir: string; maxBytes: number };
   credentials: { keys: Map<string, Buffer>; currentKeyId: string };
   retention: {
     metricsDays: number;
@@ -117,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
     },
     api: { host: e.API_HOST, port: e.API_PORT },
+    uploads: { dir: path.resolve(e.UPLOAD_DIR), maxBytes: e.MAX_UPLOAD_BYTES },
     credentials: { keys, currentKeyId },
     retention: {
       metricsDays: e.RETENTION_METRICS_DAYS,

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { migrateDatabase } from '../../dev/local-stack/migrations';
 import { startTemporalDevServer, type RunningDevServer } from '../../dev/local-stack/temporal-dev-server';
@@ -40,4 +43,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
   process.env.TEST_ADMIN_DATABASE_URL = adminUrl;
+  process.env.UPLOAD_DIR = await mkdtemp(path.join(tmpdir(), 'ingest-test-uploads-'));
 }

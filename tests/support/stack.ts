@@ -6,6 +6,7 @@ import { buildApp } from '../../api/app';
 import { loadConfig, type Config } from '../../lib/config';
 import { createPrismaClient, type PrismaClient } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
+import { FileStore } from '../../lib/storage/file-store';
 import { consoleTemporalLogger } from '../../lib/temporal/runtime-logger';
 import { createTenant, type CreatedTenant } from '../../lib/tenants';
 import { createWorker } from '../../worker/create-worker';
@@ -62,6 +63,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       prisma,
+      files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: 1,
       workflowBundle: await bundle,
     });

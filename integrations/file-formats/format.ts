@@ -1,0 +1,80 @@
+import type { CellError } from './values';
+
+/** One keyword-metric row, normalized from any file format (money as decimal strings, never floats). */
+export interface KeywordRow {
+  date: string;
+  portfolioName: string | null;
+  campaignName: string | null;
+  adGroupName: string | null;
+  keyword: string;
+  matchType: 'exact' | 'phrase' | 'broad' | 'auto' | 'product' | null;
+  searchTerm: string | null;
+  impressions: number;
+  clicks: number;
+  spend: string;
+  orders: number;
+  sales: string;
+  metadata: Record<string, string | number>;
+}
+
+export type KeywordSource = 'csv_amazon' | 'csv_helium10' | 'csv_zonguru';
+
+/** How a column is found: the normalized header texts it goes by across years and tools. */
+export interface ColumnSpec {
+  aliases: string[];
+  required?: boolean;
+}
+
+/** What a row mapper sees: raw cells by field, and by header for the columns no field claimed. */
+export interface RowCells {
+  /** The raw cell of a field's column; undefined when the file has no such column. */
+  get(field: string): unknown;
+  /** Has the file a column for this field? */
+  has(field: string): boolean;
+  /** Columns without a field of their own: original header → raw cell. */
+  extra: Array<[header: string, cell: unknown]>;
+}
+
+export interface MappingContext {
+  /** The snapshot date for formats whose rows carry none (Helium 10 exports): from the file name or the upload day. */
+  snapshotDate: string;
+}
+
+export interface KeywordFileFormat {
+  id: string;
+  label: string;
+  source: KeywordSource;
+  columns: Record<string, ColumnSpec>;
+  /** Builds the row, or throws a FieldError (via `field(...)`) naming the column that is wrong. */
+  mapRow(cells: RowCells, context: MappingContext): KeywordRow;
+}
+
+/** A rejected cell: which field (the mapper resolves it to the file's header), the raw value, and why. */
+export class FieldError extends Error {
+  override readonly name = 'FieldError';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Parses a field's cell with `parse`, turning a CellError into a FieldError that names the field. */
+export function field<T>(cells: RowCells, name: string, parse: (raw: unknown) => T): T {
+  const raw = cells.get(name);
+  try {
+    return parse(raw);
+  } catch (err) {
+    const reason = (err as CellError).message;
+    throw new FieldError(name, raw, reason);
+  }
+}
+
+/** Like `field`, but an empty cell is an error: the row cannot exist without it. */
+export function requiredField<T>(cells: RowCells, name: string, parse: (raw: unknown) => T | null): T {
+  const value = field(cells, name, parse);
+  if (value === null) throw new FieldError(name, cells.get(name), 'is empty');
+  return value;
+}

@@ -1,0 +1,117 @@
+import { ActivityFailure, CancellationScope, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { FileImportActivities } from '../activities/file-import';
+import type { SyncLogActivities } from '../activities/sync-logs';
+
+export interface FileImportInput {
+  syncLogId: string;
+  companyId: string;
+  brandId: string;
+  triggeredById: string | null;
+  fileKey: string;
+  fileName: string;
+  fileSize: number;
+  /** The day keyword-research snapshots are filed under (YYYY-MM-DD). */
+  snapshotDate: string;
+  /** Rows per staging batch; tests make it small. */
+  batchSize?: number;
+}
+
+export interface FileImportProgress {
+  phase: 'detecting' | 'parsing' | 'merging' | 'completed' | 'partial' | 'failed';
+  formatId: string | null;
+  rowsStaged: number;
+  rowsRejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export const fileImportProgressQuery = defineQuery<FileImportProgress>('progress');
+
+const FIRST_ERRORS_KEPT = 20;
+
+const syncLogs = proxyActivities<SyncLogActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['SyncLogNotFound'] },
+});
+
+const inspect = proxyActivities<FileImportActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['UnknownFileFormat', 'UnreadableFile', 'FileMissing'] },
+});
+
+const stage = proxyActivities<FileImportActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: ['UnknownFileFormat', 'UnreadableFile', 'FileMissing'] },
+});
+
+const merge = proxyActivities<FileImportActivities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Imports one uploaded file: detect its format, stage its rows (rejecting bad ones with the reason), then merge
+ * everything into KeywordMetric in one transaction. A file-level problem fails the import and writes nothing;
+ * rejected rows make it `partial`. Only ids, names and counts pass through the history.
+ */
+export async function fileImportWorkflow(input: FileImportInput): Promise<FileImportProgress> {
+  const progress: FileImportProgress = { phase: 'detecting', formatId: null, rowsStaged: 0, rowsRejected: 0, created: 0, updated: 0, unchanged: 0 };
+  setHandler(fileImportProgressQuery, () => progress);
+  const ref = { syncLogId: input.syncLogId, fileKey: input.fileKey, fileName: input.fileName };
+
+  await syncLogs.openSyncLog({
+    id: input.syncLogId,
+    syncType: 'csv_upload',
+    companyId: input.companyId,
+    brandId: input.brandId,
+    triggeredById: input.triggeredById,
+    workflowId: workflowInfo().workflowId,
+    fileName: input.fileName,
+    fileSize: input.fileSize,
+    fileKey: input.fileKey,
+  });
+  try {
+    const format = await inspect.inspectImportFile(ref);
+    progress.formatId = format.formatId;
+    progress.phase = 'parsing';
+    const staged = await stage.stageImportRows({ ...ref, formatId: format.formatId, snapshotDate: input.snapshotDate, batchSize: input.batchSize ?? 5000 });
+    progress.rowsStaged = staged.staged;
+    progress.rowsRejected = staged.rejected;
+    progress.phase = 'merging';
+    const merged = await merge.mergeImportedKeywordMetrics({
+      syncLogId: input.syncLogId,
+      companyId: input.companyId,
+      brandId: input.brandId,
+      source: format.source,
+      fileName: input.fileName,
+    });
+    Object.assign(progress, merged);
+
+    const firstErrors = staged.rejected > 0 ? await inspect.firstRejections({ syncLogId: input.syncLogId, limit: FIRST_ERRORS_KEPT }) : [];
+    progress.phase = staged.rejected > 0 ? 'partial' : 'completed';
+    await syncLogs.finishSyncLog({
+      id: input.syncLogId,
+      status: progress.phase,
+      errorMessage:
+        staged.rejected > 0
+          ? `${input.fileName}: ${staged.rejected} of ${staged.rejected + staged.staged} rows were rejected; the others were imported. Download the rejected rows from /imports/${input.syncLogId}/rejects.`
+          : undefined,
+      errorDetails: { format: format.formatId, ...merged, rejected: staged.rejected, firstErrors },
+    });
+    return progress;
+  } catch (err) {
+    progress.phase = 'failed';
+    await CancellationScope.nonCancellable(async () => {
+      await merge.discardStagedRows({ syncLogId: input.syncLogId });
+      await syncLogs.finishSyncLog({ id: input.syncLogId, status: 'failed', errorMessage: failureMessage(err) });
+    });
+    throw err;
+  }
+}
