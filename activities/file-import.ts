@@ -1,11 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { inspectCsv, readCsvRows, UnreadableFileError, type CsvShape } from '../integrations/file-formats/csv-reader';
-import { FieldError, type KeywordRow, type KeywordSource } from '../integrations/file-formats/format';
+import { UnreadableFileError } from '../integrations/file-formats/csv-reader';
+import { FieldError, type FileFormat, type KeywordRow, type KeywordSource, type SalesRow, type SalesSide } from '../integrations/file-formats/format';
 import { normalizeHeader } from '../integrations/file-formats/headers';
-import { detectFormat, FILE_FORMATS, UnknownFileFormatError, type BoundFormat } from '../integrations/file-formats/registry';
+import { FILE_FORMATS, UnknownFileFormatError } from '../integrations/file-formats/registry';
+import { openReport } from '../integrations/file-formats/report-file';
 import { Prisma, type PrismaClient } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
 import { derivedMetricsSql } from './keyword-metrics/derived-metrics';
+import { upsertSalesDailySide } from './sales-daily/upsert-side';
 
 export interface ImportFileRef {
   syncLogId: string;
@@ -13,16 +15,27 @@ export interface ImportFileRef {
   fileName: string;
 }
 
+export interface InspectInput extends ImportFileRef {
+  /** The uploader's hint: only formats of this source are considered. */
+  source: KeywordSource | null;
+  reportDate: string | null;
+}
+
 export interface InspectedFile {
   formatId: string;
-  source: KeywordSource;
   formatLabel: string;
+  source: KeywordSource;
+  target: FileFormat['target'];
+  /** For a sales file: which side of SalesDaily it reports. */
+  side: SalesSide | null;
 }
 
 export interface StageInput extends ImportFileRef {
   formatId: string;
   /** The day keyword-research snapshots (rows without a date) are filed under. */
   snapshotDate: string;
+  /** The day a dateless sales report covers, as the uploader said. */
+  reportDate: string | null;
   batchSize: number;
 }
 
@@ -37,6 +50,14 @@ export interface MergeInput {
   brandId: string;
   source: KeywordSource;
   fileName: string;
+  /** Link rows to this credential's portfolios, campaigns and ad groups only (else to any of the company's). */
+  credentialId: string | null;
+}
+
+export interface SalesMergeInput {
+  syncLogId: string;
+  brandId: string;
+  side: SalesSide;
 }
 
 export interface MergeResult {
@@ -50,8 +71,6 @@ export interface StageCheckpoint {
   bytesRead: number;
 }
 
-const HEADER_SCAN_ROWS = 10;
-
 interface Rejection {
   rowNumber: number;
   column: string | null;
@@ -61,16 +80,10 @@ interface Rejection {
   row: Array<[string, string]>;
 }
 
-async function openFormat(files: FileStore, ref: ImportFileRef, formatId?: string): Promise<{ shape: CsvShape; bound: BoundFormat }> {
-  const path = files.pathOf(ref.fileKey);
-  const shape = await inspectCsv(path, ref.fileName);
-  const firstRows: string[][] = [];
-  for await (const row of readCsvRows(path, shape)) {
-    firstRows.push(row.cells);
-    if (firstRows.length >= HEADER_SCAN_ROWS) break;
-  }
-  const formats = formatId ? FILE_FORMATS.filter((f) => f.id === formatId) : FILE_FORMATS;
-  return { shape, bound: detectFormat(firstRows, ref.fileName, formats) };
+type Staged = (KeywordRow | SalesRow) & { rowNumber: number };
+
+class ReportDateRequiredError extends Error {
+  override readonly name = 'ReportDateRequiredError';
 }
 
 /** A summary row (`Total`, `Grand total` in one of the first cells) is not data: skipped, not rejected. */
@@ -85,28 +98,46 @@ function rowByHeader(headers: string[], cells: string[]): Array<[string, string]
 
 function asFailure(err: unknown): never {
   if (err instanceof UnknownFileFormatError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownFileFormat');
+  if (err instanceof ReportDateRequiredError) throw ApplicationFailure.nonRetryable(err.message, 'ReportDateRequired');
   if (err instanceof UnreadableFileError) throw ApplicationFailure.nonRetryable(err.message, 'UnreadableFile');
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw ApplicationFailure.nonRetryable('The uploaded file is no longer in storage', 'FileMissing');
   throw err;
 }
 
 export function createFileImportActivities({ prisma, files }: { prisma: PrismaClient; files: FileStore }) {
-  /** Writes one batch of staged rows and rejects, and moves the SyncLog counters, in one transaction. */
-  async function commitBatch(syncLogId: string, rows: Array<KeywordRow & { rowNumber: number }>, rejects: Rejection[]): Promise<void> {
+  function stageKeywordRows(syncLogId: string, rows: Array<KeywordRow & { rowNumber: number }>) {
     const column = <T>(pick: (r: KeywordRow & { rowNumber: number }) => T) => rows.map(pick);
+    return prisma.$executeRaw`
+      INSERT INTO "ImportStagedKeywordMetric"
+        ("syncLogId", "rowNumber", "date", "portfolioName", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm",
+         "impressions", "clicks", "spend", "orders", "sales", "metadata")
+      SELECT ${syncLogId}, r.* FROM unnest(
+        ${column((r) => r.rowNumber)}::int[], ${column((r) => r.date)}::date[], ${column((r) => r.portfolioName)}::text[],
+        ${column((r) => r.campaignName)}::text[], ${column((r) => r.adGroupName)}::text[], ${column((r) => r.keyword)}::text[],
+        ${column((r) => r.matchType)}::text[], ${column((r) => r.searchTerm)}::text[], ${column((r) => r.impressions)}::bigint[],
+        ${column((r) => r.clicks)}::bigint[], ${column((r) => r.spend)}::numeric[], ${column((r) => r.orders)}::bigint[],
+        ${column((r) => r.sales)}::numeric[], ${column((r) => JSON.stringify(r.metadata))}::jsonb[]
+      ) AS r
+      ON CONFLICT DO NOTHING`;
+  }
+
+  function stageSalesRows(syncLogId: string, rows: Array<SalesRow & { rowNumber: number }>) {
+    const column = <T>(pick: (r: SalesRow & { rowNumber: number }) => T) => rows.map(pick);
+    return prisma.$executeRaw`
+      INSERT INTO "ImportStagedSalesDaily" ("syncLogId", "rowNumber", "date", "asin", "sku", "sales", "units")
+      SELECT ${syncLogId}, r.* FROM unnest(
+        ${column((r) => r.rowNumber)}::int[], ${column((r) => r.date)}::date[], ${column((r) => r.asin)}::text[],
+        ${column((r) => r.sku)}::text[], ${column((r) => r.sales)}::numeric[], ${column((r) => r.units)}::bigint[]
+      ) AS r
+      ON CONFLICT DO NOTHING`;
+  }
+
+  /** Writes one batch of staged rows and rejects, and moves the SyncLog counters, in one transaction. */
+  async function commitBatch(syncLogId: string, target: FileFormat['target'], rows: Staged[], rejects: Rejection[]): Promise<void> {
     await prisma.$transaction([
-      prisma.$executeRaw`
-        INSERT INTO "ImportStagedKeywordMetric"
-          ("syncLogId", "rowNumber", "date", "portfolioName", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm",
-           "impressions", "clicks", "spend", "orders", "sales", "metadata")
-        SELECT ${syncLogId}, r.* FROM unnest(
-          ${column((r) => r.rowNumber)}::int[], ${column((r) => r.date)}::date[], ${column((r) => r.portfolioName)}::text[],
-          ${column((r) => r.campaignName)}::text[], ${column((r) => r.adGroupName)}::text[], ${column((r) => r.keyword)}::text[],
-          ${column((r) => r.matchType)}::text[], ${column((r) => r.searchTerm)}::text[], ${column((r) => r.impressions)}::bigint[],
-          ${column((r) => r.clicks)}::bigint[], ${column((r) => r.spend)}::numeric[], ${column((r) => r.orders)}::bigint[],
-          ${column((r) => r.sales)}::numeric[], ${column((r) => JSON.stringify(r.metadata))}::jsonb[]
-        ) AS r
-        ON CONFLICT DO NOTHING`,
+      target === 'keyword_metrics'
+        ? stageKeywordRows(syncLogId, rows as Array<KeywordRow & { rowNumber: number }>)
+        : stageSalesRows(syncLogId, rows as Array<SalesRow & { rowNumber: number }>),
       prisma.importRejectedRow.createMany({
         data: rejects.map((r) => ({ syncLogId, rowNumber: r.rowNumber, column: r.column, value: r.value, reason: r.reason, row: r.row })),
         skipDuplicates: true,
@@ -120,11 +151,24 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
 
   return {
     /** Detects the file's format from its header row and records it on the SyncLog. */
-    async inspectImportFile(ref: ImportFileRef): Promise<InspectedFile> {
+    async inspectImportFile(input: InspectInput): Promise<InspectedFile> {
       try {
-        const { bound } = await openFormat(files, ref);
-        await prisma.syncLog.update({ where: { id: ref.syncLogId }, data: { fileFormat: bound.format.id } });
-        return { formatId: bound.format.id, source: bound.format.source, formatLabel: bound.format.label };
+        const formats = input.source ? FILE_FORMATS.filter((f) => f.source === input.source) : FILE_FORMATS;
+        const { format } = (await openReport(files.pathOf(input.fileKey), input.fileName, formats)).bound;
+        await prisma.syncLog.update({ where: { id: input.syncLogId }, data: { fileFormat: format.id } });
+        if (format.target === 'sales_daily' && format.needsReportDate && !input.reportDate) {
+          throw new ReportDateRequiredError(
+            `${input.fileName} is a ${format.label}. The file has no date column: upload it again with reportDate=YYYY-MM-DD, ` +
+              'the single day you selected when downloading it (download one day per file).',
+          );
+        }
+        return {
+          formatId: format.id,
+          formatLabel: format.label,
+          source: format.source,
+          target: format.target,
+          side: format.target === 'sales_daily' ? format.side : null,
+        };
       } catch (err) {
         return asFailure(err);
       }
@@ -137,31 +181,34 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
     async stageImportRows(input: StageInput): Promise<StageResult> {
       const context = Context.current();
       try {
-        const { shape, bound } = await openFormat(files, input, input.formatId);
+        const report = await openReport(files.pathOf(input.fileKey), input.fileName, FILE_FORMATS.filter((f) => f.id === input.formatId));
+        const { bound } = report;
         const [last] = await prisma.$queryRaw<{ row: number | null }[]>`
           SELECT greatest((SELECT max("rowNumber") FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}),
+                          (SELECT max("rowNumber") FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${input.syncLogId}),
                           (SELECT max("rowNumber") FROM "ImportRejectedRow" WHERE "syncLogId" = ${input.syncLogId})) AS row`;
         const resumeAfter = Math.max(last?.row ?? 0, bound.headerLine);
+        const mapping = { snapshotDate: input.snapshotDate, reportDate: input.reportDate };
 
-        let rows: Array<KeywordRow & { rowNumber: number }> = [];
+        let rows: Staged[] = [];
         let rejects: Rejection[] = [];
         let bytesRead = 0;
         let lastRow = resumeAfter;
         const flush = async () => {
           if (rows.length + rejects.length === 0) return;
-          await commitBatch(input.syncLogId, rows, rejects);
+          await commitBatch(input.syncLogId, bound.format.target, rows, rejects);
           context.heartbeat({ rowNumber: lastRow, bytesRead } satisfies StageCheckpoint);
           rows = [];
           rejects = [];
         };
-        for await (const { rowNumber, cells, bytesRead: read } of readCsvRows(files.pathOf(input.fileKey), shape)) {
+        for await (const { rowNumber, cells, bytesRead: read } of report.rows()) {
           if (rowNumber <= resumeAfter) continue;
           if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
           bytesRead = read;
           lastRow = rowNumber;
           if (isSummaryRow(cells)) continue;
           try {
-            rows.push({ ...bound.format.mapRow(bound.cells(cells), { snapshotDate: input.snapshotDate }), rowNumber });
+            rows.push({ ...bound.format.mapRow(bound.cells(cells), mapping), rowNumber });
           } catch (err) {
             if (!(err instanceof FieldError)) throw err;
             const column = bound.headerOf(err.field);
@@ -177,7 +224,8 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
         }
         await flush();
         const [counts] = await prisma.$queryRaw<{ staged: bigint; rejected: bigint }[]>`
-          SELECT (SELECT count(*) FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}) AS staged,
+          SELECT (SELECT count(*) FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId})
+                 + (SELECT count(*) FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${input.syncLogId}) AS staged,
                  (SELECT count(*) FROM "ImportRejectedRow" WHERE "syncLogId" = ${input.syncLogId}) AS rejected`;
         return { staged: Number(counts?.staged ?? 0), rejected: Number(counts?.rejected ?? 0) };
       } catch (err) {
@@ -192,6 +240,7 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
      */
     async mergeImportedKeywordMetrics(input: MergeInput): Promise<MergeResult> {
       const derived = derivedMetricsSql('r');
+      const credentialFilter = input.credentialId ? Prisma.sql`ic."id" = ${input.credentialId}` : Prisma.sql`true`;
       return prisma.$transaction(
         async (tx) => {
           const [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
@@ -200,7 +249,7 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
                      max("portfolioName") AS "portfolioName",
                      sum("impressions")::int AS "impressions", sum("clicks")::int AS "clicks", sum("spend") AS "spend",
                      sum("orders")::int AS "orders", sum("sales") AS "sales",
-                     (array_agg("metadata" ORDER BY "rowNumber" DESC))[1] AS "metadata"
+                     jsonb_merge_agg("metadata" ORDER BY "rowNumber") AS "metadata"
               FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
               GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm"
             ),
@@ -209,10 +258,10 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
               FROM aggregated a
               LEFT JOIN LATERAL (
                 SELECT ap."id" FROM "AdPortfolio" ap JOIN "IntegrationCredential" ic ON ic."id" = ap."credentialId"
-                WHERE ic."companyId" = ${input.companyId} AND ap."name" = a."portfolioName" ORDER BY ap."createdAt" LIMIT 1) p ON true
+                WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter} AND ap."name" = a."portfolioName" ORDER BY ap."createdAt" LIMIT 1) p ON true
               LEFT JOIN LATERAL (
                 SELECT ac."id" FROM "AdCampaign" ac JOIN "IntegrationCredential" ic ON ic."id" = ac."credentialId"
-                WHERE ic."companyId" = ${input.companyId} AND ac."name" = a."campaignRef" ORDER BY ac."createdAt" LIMIT 1) c ON true
+                WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter} AND ac."name" = a."campaignRef" ORDER BY ac."createdAt" LIMIT 1) c ON true
               LEFT JOIN LATERAL (
                 SELECT ag."id" FROM "AdGroup" ag WHERE ag."campaignId" = c."id" AND ag."name" = a."adGroupRef" ORDER BY ag."createdAt" LIMIT 1) g ON true
             ),
@@ -254,9 +303,27 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
       );
     },
 
+    /**
+     * Moves a sales file's staged rows into one side of SalesDaily in one transaction; organic follows in the
+     * database. Counts (asin, day) rows created, updated (values changed) and unchanged.
+     */
+    async mergeImportedSalesDaily(input: SalesMergeInput): Promise<MergeResult> {
+      return prisma.$transaction(
+        async (tx) => {
+          const staged = Prisma.sql`SELECT "date", "asin", "sku", "sales", "units" FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${input.syncLogId}`;
+          const result = await upsertSalesDailySide(tx, input.brandId, input.side, staged);
+          await tx.$executeRaw`DELETE FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${input.syncLogId}`;
+          await tx.syncLog.update({ where: { id: input.syncLogId }, data: { recordsCreated: result.created, recordsUpdated: result.updated } });
+          return { created: result.created, updated: result.updated, unchanged: result.identities - result.created - result.updated };
+        },
+        { timeout: 30 * 60 * 1000, maxWait: 60 * 1000 },
+      );
+    },
+
     /** Drops what a failed import staged, so nothing of it lingers. */
     async discardStagedRows(input: { syncLogId: string }): Promise<void> {
       await prisma.$executeRaw`DELETE FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}`;
+      await prisma.$executeRaw`DELETE FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${input.syncLogId}`;
     },
 
     /** The first rejected rows, for the SyncLog's errorDetails. */

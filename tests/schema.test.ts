@@ -21,7 +21,7 @@ async function sqlState(promise: Promise<unknown>): Promise<string> {
     await promise;
   } catch (err) {
     const text = String((err as Error).message) + JSON.stringify(err);
-    const code = /\b(23505|23514|23503|P2002)\b/.exec(text)?.[1];
+    const code = /\b(23505|23514|23503|428C9|P2002)\b/.exec(text)?.[1];
     return code ?? `unexpected: ${text.slice(0, 300)}`;
   }
   return 'no error';
@@ -114,20 +114,28 @@ describe('KeywordMetric identity', () => {
 describe('SalesDaily identity', () => {
   test('a brand-level row with no ASIN is one row per day and channel', async () => {
     const tenant = await newTenant(stack.prisma);
-    const row = { brandId: tenant.brandId!, asin: null, date: day('2026-11-02'), channel: 'shopify', totalSales: '10.00', adAttributedSales: '0', organicSales: '10.00' };
+    const row = { brandId: tenant.brandId!, asin: null, date: day('2026-11-02'), channel: 'shopify', totalSales: '10.00', adAttributedSales: '0' };
     await stack.prisma.salesDaily.create({ data: row });
     expect(await sqlState(stack.prisma.salesDaily.create({ data: row }))).toMatch(/23505|P2002/);
     await stack.prisma.salesDaily.create({ data: { ...row, channel: 'amazon' } });
     expect(await stack.prisma.salesDaily.count({ where: { brandId: tenant.brandId! } })).toBe(2);
   });
 
-  test('money keeps its cents exactly', async () => {
+  test('money keeps its cents exactly, and organic is derived in the database from both sides', async () => {
     const tenant = await newTenant(stack.prisma);
     await stack.prisma.salesDaily.create({
-      data: { brandId: tenant.brandId!, asin: 'B0TESTASIN', date: day('2026-11-03'), channel: 'amazon', totalSales: '1234.56', adAttributedSales: '0.10', organicSales: '1234.46' },
+      data: { brandId: tenant.brandId!, asin: 'B0TESTASIN', date: day('2026-11-03'), channel: 'amazon', totalSales: '1234.56', adAttributedSales: '0.10', unitsTotal: 7, unitsAdAttributed: 2 },
     });
     const stored = await stack.prisma.salesDaily.findFirstOrThrow({ where: { brandId: tenant.brandId! } });
-    expect(stored.totalSales.minus(stored.adAttributedSales).toFixed(2)).toBe('1234.46');
+    expect(stored.organicSales?.toFixed(2)).toBe('1234.46');
+    expect(stored.unitsOrganic).toBe(5);
+
+    await stack.prisma.salesDaily.update({ where: { id: stored.id }, data: { adAttributedSales: '2000.00', unitsAdAttributed: 9 } });
+    const capped = await stack.prisma.salesDaily.findUniqueOrThrow({ where: { id: stored.id } });
+    expect([capped.organicSales?.toFixed(2), capped.unitsOrganic]).toEqual(['0.00', 0]);
+
+    await stack.prisma.salesDaily.update({ where: { id: stored.id }, data: { totalSales: null } });
+    expect((await stack.prisma.salesDaily.findUniqueOrThrow({ where: { id: stored.id } })).organicSales).toBeNull();
   });
 });
 
@@ -153,10 +161,13 @@ describe('CHECK constraints of the validation table', () => {
     expect(await sqlState(stack.prisma.keywordMetric.create({ data: keywordRow(companyId, { keyword: `k-${Math.random()}`, ...overrides }) }))).toBe('23514');
   });
 
-  test('SalesDaily rejects negative organic sales and an unknown channel', async () => {
-    const row = { brandId, date: day('2026-11-04'), totalSales: '5', adAttributedSales: '6', organicSales: '-1', channel: 'amazon' };
-    expect(await sqlState(stack.prisma.salesDaily.create({ data: row }))).toBe('23514');
-    expect(await sqlState(stack.prisma.salesDaily.create({ data: { ...row, organicSales: '0', channel: 'ebay' } }))).toBe('23514');
+  test('SalesDaily rejects negative sales and an unknown channel, and a written organic value', async () => {
+    const row = { brandId, date: day('2026-11-04'), totalSales: '5', adAttributedSales: '6', channel: 'amazon' };
+    expect(await sqlState(stack.prisma.salesDaily.create({ data: { ...row, totalSales: '-1' } }))).toBe('23514');
+    expect(await sqlState(stack.prisma.salesDaily.create({ data: { ...row, adAttributedSales: '-1' } }))).toBe('23514');
+    expect(await sqlState(stack.prisma.salesDaily.create({ data: { ...row, channel: 'ebay' } }))).toBe('23514');
+    // Organic is generated: nobody can store a value that disagrees with the two sides.
+    expect(await sqlState(stack.prisma.salesDaily.create({ data: { ...row, organicSales: '-1' } }))).toBe('428C9');
   });
 
   test('IntegrationCredential rejects an unknown integration type or status', async () => {

@@ -1,5 +1,6 @@
 import { ActivityFailure, CancellationScope, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { FileImportActivities } from '../activities/file-import';
+import type { KeywordSource } from '../integrations/file-formats/format';
 import type { SyncLogActivities } from '../activities/sync-logs';
 
 export interface FileImportInput {
@@ -12,6 +13,12 @@ export interface FileImportInput {
   fileSize: number;
   /** The day keyword-research snapshots are filed under (YYYY-MM-DD). */
   snapshotDate: string;
+  /** The day a dateless sales report (Business Report by child ASIN) covers, as the uploader said. */
+  reportDate?: string | null;
+  /** Only formats of this source are considered (the uploader's hint). */
+  source?: KeywordSource | null;
+  /** Link rows to this credential's campaigns only. */
+  credentialId?: string | null;
   /** Rows per staging batch; tests make it small. */
   batchSize?: number;
 }
@@ -37,7 +44,7 @@ const syncLogs = proxyActivities<SyncLogActivities>({
 
 const inspect = proxyActivities<FileImportActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['UnknownFileFormat', 'UnreadableFile', 'FileMissing'] },
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['UnknownFileFormat', 'UnreadableFile', 'FileMissing', 'ReportDateRequired'] },
 });
 
 const stage = proxyActivities<FileImportActivities>({
@@ -73,25 +80,37 @@ export async function fileImportWorkflow(input: FileImportInput): Promise<FileIm
     brandId: input.brandId,
     triggeredById: input.triggeredById,
     workflowId: workflowInfo().workflowId,
+    credentialId: input.credentialId ?? null,
     fileName: input.fileName,
     fileSize: input.fileSize,
     fileKey: input.fileKey,
   });
   try {
-    const format = await inspect.inspectImportFile(ref);
+    const reportDate = input.reportDate ?? null;
+    const format = await inspect.inspectImportFile({ ...ref, source: input.source ?? null, reportDate });
     progress.formatId = format.formatId;
     progress.phase = 'parsing';
-    const staged = await stage.stageImportRows({ ...ref, formatId: format.formatId, snapshotDate: input.snapshotDate, batchSize: input.batchSize ?? 5000 });
+    const staged = await stage.stageImportRows({
+      ...ref,
+      formatId: format.formatId,
+      snapshotDate: input.snapshotDate,
+      reportDate,
+      batchSize: input.batchSize ?? 5000,
+    });
     progress.rowsStaged = staged.staged;
     progress.rowsRejected = staged.rejected;
     progress.phase = 'merging';
-    const merged = await merge.mergeImportedKeywordMetrics({
-      syncLogId: input.syncLogId,
-      companyId: input.companyId,
-      brandId: input.brandId,
-      source: format.source,
-      fileName: input.fileName,
-    });
+    const merged =
+      format.target === 'sales_daily'
+        ? await merge.mergeImportedSalesDaily({ syncLogId: input.syncLogId, brandId: input.brandId, side: format.side! })
+        : await merge.mergeImportedKeywordMetrics({
+            syncLogId: input.syncLogId,
+            companyId: input.companyId,
+            brandId: input.brandId,
+            source: format.source,
+            fileName: input.fileName,
+            credentialId: input.credentialId ?? null,
+          });
     Object.assign(progress, merged);
 
     const firstErrors = staged.rejected > 0 ? await inspect.firstRejections({ syncLogId: input.syncLogId, limit: FIRST_ERRORS_KEPT }) : [];

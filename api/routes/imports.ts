@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FileStore, FileTooLargeError } from '../../lib/storage/file-store';
-import { CompanyIdKey, SyncTypeKey } from '../../lib/temporal/search-attributes';
-import { fileImportProgressQuery, type fileImportWorkflow } from '../../workflows/file-import';
+import { startFileImport } from '../../lib/imports/start-file-import';
+import { FileStore, FileTooLargeError, type StoredFile } from '../../lib/storage/file-store';
+import { fileImportProgressQuery } from '../../workflows/file-import';
 import type { AppDependencies } from '../app';
 import { HttpProblem, notFound, problemSchema } from '../plugins/problem-details';
 import { authErrorResponses, syncLogSchema, uuidParam } from '../schemas';
@@ -27,10 +26,13 @@ const importSchema = z.object({
   syncLog: syncLogSchema,
 });
 
-/** `US_AMAZON_cerebro_B01J26DNWE_2025-11-10.csv` → 2025-11-10: the only place a research export keeps its date. */
-function dateFromFileName(fileName: string): string | undefined {
-  return /(\d{4}-\d{2}-\d{2})(?!.*\d{4}-\d{2}-\d{2})/.exec(fileName)?.[1];
-}
+const uploadFieldsSchema = z.object({
+  brandId: z.uuid(),
+  source: z.enum(['csv_amazon', 'csv_helium10', 'csv_zonguru']).optional(),
+  snapshotDate: z.iso.date().optional(),
+  reportDate: z.iso.date().optional(),
+  credentialId: z.uuid().optional(),
+});
 
 function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
@@ -47,9 +49,13 @@ const importRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { prism
       schema: {
         summary: 'Upload a report file to import (multipart/form-data)',
         description:
-          'Fields: `file` (CSV; the Amazon Ads console search term and targeting reports, Helium 10 Cerebro), `brandId`, ' +
-          'optional `snapshotDate` (YYYY-MM-DD, the day a keyword-research export is filed under; default: a date in the file ' +
-          'name, else today). The format is detected from the header row. Answers at once; follow GET /imports/{importId}.',
+          'Fields: `file` (CSV or XLSX: Amazon Ads console Sponsored Products search term, targeting and advertised product ' +
+          'reports; Amazon Business Reports by child item and by date; Helium 10 Cerebro, Magnet and Keyword Tracker; ZonGuru ' +
+          'Keywords on Fire), `brandId`; optional `source` (csv_amazon, csv_helium10 or csv_zonguru: only that source\'s formats ' +
+          'are considered; default: detected from the header row), `reportDate` (YYYY-MM-DD, required for a Business Report by ' +
+          'child item, which has no date column: the single day it covers), `snapshotDate` (YYYY-MM-DD, the day a ' +
+          'keyword-research export is filed under; default: a date in the file name, else today), `credentialId` (link rows ' +
+          'only to that Amazon Ads account\'s campaigns). Answers at once; follow GET /imports/{importId}.',
         tags: ['imports'],
         consumes: ['multipart/form-data'],
         response: { 202: startedSchema, ...authErrorResponses, 404: problemSchema, 413: problemSchema, 415: problemSchema },
@@ -59,7 +65,7 @@ const importRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { prism
       const { companyId, userId } = request.principal;
       if (!request.isMultipart()) throw new HttpProblem(415, 'Send the file as multipart/form-data with the field "file"');
       const fields: Record<string, string> = {};
-      let stored: { key: string; size: number; fileName: string } | undefined;
+      let stored: (StoredFile & { fileName: string }) | undefined;
       for await (const part of request.parts()) {
         if (part.type === 'field') {
           fields[part.fieldname] = String(part.value);
@@ -80,52 +86,21 @@ const importRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { prism
       if (!stored) throw new HttpProblem(400, 'No file: send it in the multipart field "file"');
       if (stored.size === 0) throw new HttpProblem(400, `${stored.fileName} is empty`);
 
-      const parsed = z
-        .object({ brandId: z.uuid(), snapshotDate: z.iso.date().optional() })
-        .safeParse(fields);
+      const parsed = uploadFieldsSchema.safeParse(fields);
       if (!parsed.success) {
         const errors = parsed.error.issues.map((i) => ({ location: `body.${i.path.join('.')}`, message: i.message }));
         throw new HttpProblem(400, `Invalid request: ${errors.map((e) => `${e.location}: ${e.message}`).join('; ')}`, { errors });
       }
-      const brand = await prisma.brand.findFirst({ where: { id: parsed.data.brandId, companyId } });
-      if (!brand) throw notFound('Brand', parsed.data.brandId);
-
-      const importId = randomUUID();
-      const workflowId = `file-import-${importId}`;
-      await prisma.syncLog.create({
-        data: {
-          id: importId,
-          companyId,
-          brandId: brand.id,
-          syncType: 'csv_upload',
-          status: 'started',
-          workflowId,
-          triggeredById: userId,
-          fileName: stored.fileName.slice(0, 255),
-          fileSize: stored.size,
-          fileKey: stored.key,
-        },
-      });
-      await temporal.workflow.start<typeof fileImportWorkflow>('fileImportWorkflow', {
-        taskQueue: config.temporal.taskQueue,
-        workflowId,
-        args: [
-          {
-            syncLogId: importId,
-            companyId,
-            brandId: brand.id,
-            triggeredById: userId,
-            fileKey: stored.key,
-            fileName: stored.fileName,
-            fileSize: stored.size,
-            snapshotDate: parsed.data.snapshotDate ?? dateFromFileName(stored.fileName) ?? new Date().toISOString().slice(0, 10),
-          },
-        ],
-        typedSearchAttributes: [
-          { key: CompanyIdKey, value: companyId },
-          { key: SyncTypeKey, value: 'csv_upload' },
-        ],
-      });
+      const { brandId, credentialId, ...options } = parsed.data;
+      const brand = await prisma.brand.findFirst({ where: { id: brandId, companyId } });
+      if (!brand) throw notFound('Brand', brandId);
+      if (credentialId && !(await prisma.integrationCredential.findFirst({ where: { id: credentialId, companyId } }))) {
+        throw notFound('Credential', credentialId);
+      }
+      const { importId, workflowId } = await startFileImport(
+        { prisma, temporal, taskQueue: config.temporal.taskQueue },
+        { companyId, brandId, triggeredById: userId, file: stored, credentialId, ...options },
+      );
       return reply.code(202).send({ importId, workflowId });
     },
   );

@@ -34,7 +34,7 @@ function countOutsideQuotes(line: string, delimiter: string): number {
 }
 
 /**
- * Looks at the start of a file: refuses binary files (an XLSX is a ZIP), picks UTF-8 unless the bytes are not
+ * Looks at the start of a file: refuses binary files (report-file.ts sends XLSX workbooks elsewhere), picks UTF-8 unless the bytes are not
  * valid UTF-8 (then Windows-1252, what Excel writes when it re-saves a CSV), and sniffs the delimiter (`,`,
  * `;` from European Excel, or tab) from the first line that has one.
  */
@@ -49,9 +49,6 @@ export async function inspectCsv(path: string, fileName: string): Promise<CsvSha
     await handle.close();
   }
   if (head.length === 0) throw new UnreadableFileError(`${fileName} is empty`);
-  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    throw new UnreadableFileError(`${fileName} is an XLSX workbook; XLSX import is not available yet: open it and save it as CSV (UTF-8)`);
-  }
   if (head.includes(0)) throw new UnreadableFileError(`${fileName} is not a CSV or XLSX file (it contains binary data)`);
 
   let encoding: CsvShape['encoding'] = 'utf-8';

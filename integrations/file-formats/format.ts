@@ -19,6 +19,21 @@ export interface KeywordRow {
 
 export type KeywordSource = 'csv_amazon' | 'csv_helium10' | 'csv_zonguru';
 
+/**
+ * One product's sales on one day (channel amazon), normalized from a sales file. A Business Report fills the
+ * total side, an advertised product report the ad-attributed side; `asin` null is the brand's whole day.
+ */
+export interface SalesRow {
+  date: string;
+  asin: string | null;
+  sku: string | null;
+  sales: string;
+  units: number | null;
+}
+
+/** Which half of SalesDaily a sales file reports: organic is derived from both in the database. */
+export type SalesSide = 'total' | 'ad_attributed';
+
 /** How a column is found: the normalized header texts it goes by across years and tools. */
 export interface ColumnSpec {
   aliases: string[];
@@ -38,16 +53,33 @@ export interface RowCells {
 export interface MappingContext {
   /** The snapshot date for formats whose rows carry none (Helium 10 exports): from the file name or the upload day. */
   snapshotDate: string;
+  /** The day the uploader says a dateless sales report covers (Business Report by child ASIN); null when not given. */
+  reportDate: string | null;
 }
 
-export interface KeywordFileFormat {
+interface FileFormatBase {
   id: string;
   label: string;
+  /** Where the file comes from: the KeywordMetric source, and what an uploader's `source` hint selects. */
   source: KeywordSource;
   columns: Record<string, ColumnSpec>;
+}
+
+export interface KeywordFileFormat extends FileFormatBase {
+  target: 'keyword_metrics';
   /** Builds the row, or throws a FieldError (via `field(...)`) naming the column that is wrong. */
   mapRow(cells: RowCells, context: MappingContext): KeywordRow;
 }
+
+export interface SalesFileFormat extends FileFormatBase {
+  target: 'sales_daily';
+  side: SalesSide;
+  /** The file has no date column: every row is on the uploader's `reportDate`, which the import then requires. */
+  needsReportDate?: boolean;
+  mapRow(cells: RowCells, context: MappingContext): SalesRow;
+}
+
+export type FileFormat = KeywordFileFormat | SalesFileFormat;
 
 /** A rejected cell: which field (the mapper resolves it to the file's header), the raw value, and why. */
 export class FieldError extends Error {

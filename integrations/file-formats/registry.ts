@@ -1,10 +1,22 @@
-import type { KeywordFileFormat, RowCells } from './format';
-import { amazonSearchTermReport, amazonTargetingReport } from './formats/amazon-sponsored-products';
-import { helium10Cerebro } from './formats/helium10-cerebro';
+import type { FileFormat, RowCells } from './format';
+import { amazonBusinessReportByChildAsin, amazonBusinessReportByDate } from './formats/amazon-business-report';
+import { amazonAdvertisedProductReport, amazonSearchTermReport, amazonTargetingReport } from './formats/amazon-sponsored-products';
+import { helium10Cerebro, helium10KeywordTracker, helium10Magnet } from './formats/helium10';
+import { zonguruKeywordsOnFire } from './formats/zonguru';
 import { normalizeHeader } from './headers';
 
 /** Every format the importer reads, most specific first (a search term report also has a targeting column). */
-export const FILE_FORMATS: readonly KeywordFileFormat[] = [amazonSearchTermReport, amazonTargetingReport, helium10Cerebro];
+export const FILE_FORMATS: readonly FileFormat[] = [
+  amazonSearchTermReport,
+  amazonTargetingReport,
+  amazonAdvertisedProductReport,
+  amazonBusinessReportByChildAsin,
+  amazonBusinessReportByDate,
+  helium10Cerebro,
+  helium10Magnet,
+  helium10KeywordTracker,
+  zonguruKeywordsOnFire,
+];
 
 export class UnknownFileFormatError extends Error {
   override readonly name = 'UnknownFileFormatError';
@@ -12,7 +24,7 @@ export class UnknownFileFormatError extends Error {
 
 /** A format bound to one file's header row: maps each data row's cells to the format's fields. */
 export interface BoundFormat {
-  format: KeywordFileFormat;
+  format: FileFormat;
   /** 1-based line of the header row (a preamble may precede it). */
   headerLine: number;
   headers: string[];
@@ -21,7 +33,7 @@ export interface BoundFormat {
   cells(row: unknown[]): RowCells;
 }
 
-function bind(format: KeywordFileFormat, headers: string[], headerLine: number): BoundFormat | undefined {
+function bind(format: FileFormat, headers: string[], headerLine: number): BoundFormat | undefined {
   const positions = new Map<string, number>();
   headers.forEach((h, i) => {
     const key = normalizeHeader(h);
@@ -54,11 +66,8 @@ function bind(format: KeywordFileFormat, headers: string[], headerLine: number):
   };
 }
 
-/**
- * Finds the header row among the first lines (a preamble may precede it) and the format it belongs to. When
- * nothing matches, the error lists every known format with the headers it needs.
- */
-export function detectFormat(firstRows: unknown[][], fileName: string, formats: readonly KeywordFileFormat[] = FILE_FORMATS): BoundFormat {
+/** Finds the header row among the first rows (a preamble may precede it) and the format it belongs to. */
+export function findFormat(firstRows: unknown[][], formats: readonly FileFormat[] = FILE_FORMATS): BoundFormat | undefined {
   for (const [index, row] of firstRows.entries()) {
     const headers = row.map((c) => (c === null || c === undefined ? '' : String(c)));
     for (const format of formats) {
@@ -66,16 +75,27 @@ export function detectFormat(firstRows: unknown[][], fileName: string, formats: 
       if (bound) return bound;
     }
   }
+  return undefined;
+}
+
+/** The error for a file no format matches: what its first line has, and every known format with the headers it needs. */
+export function unknownFormatError(firstRows: unknown[][], fileName: string, formats: readonly FileFormat[] = FILE_FORMATS): UnknownFileFormatError {
   const seen = (firstRows[0] ?? []).map((c) => String(c ?? '').trim()).filter(Boolean).slice(0, 12);
   const expected = formats.map((f) => {
     const required = Object.values(f.columns).filter((c) => c.required).map((c) => `"${c.aliases[0]}"`);
     return `  - ${f.label}: needs columns ${required.join(', ')}`;
   });
-  throw new UnknownFileFormatError(
+  return new UnknownFileFormatError(
     [
       `${fileName}: unknown file format. Its first line has the columns ${seen.length ? seen.map((s) => `"${s}"`).join(', ') : '(none)'}.`,
       'Known formats (headers are matched without regard to case, spacing or 7/14-day attribution):',
       ...expected,
     ].join('\n'),
   );
+}
+
+export function detectFormat(firstRows: unknown[][], fileName: string, formats: readonly FileFormat[] = FILE_FORMATS): BoundFormat {
+  const bound = findFormat(firstRows, formats);
+  if (!bound) throw unknownFormatError(firstRows, fileName, formats);
+  return bound;
 }

@@ -7,3 +7,8 @@ export const RETENTION_SCHEDULE_ID = 'retention-cleanup-daily';
 export function retentionWorkflowId(companyId: string | null): string {
   return companyId === null ? 'retention-cleanup-all' : `retention-cleanup-${companyId}`;
 }
+
+/** One workflow per import: the import's id is its SyncLog's. */
+export function fileImportWorkflowId(importId: string): string {
+  return `file-import-${importId}`;
+}

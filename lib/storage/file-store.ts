@@ -5,11 +5,22 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+function readableSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+  return bytes >= 1024 ? `${Math.round((bytes / 1024) * 10) / 10} KB` : `${bytes} bytes`;
+}
+
 export class FileTooLargeError extends Error {
   override readonly name = 'FileTooLargeError';
   constructor(readonly maxBytes: number) {
-    super(`File is larger than the limit of ${Math.floor(maxBytes / 1024 / 1024)} MB (MAX_UPLOAD_BYTES)`);
+    super(`File is larger than the upload limit of ${readableSize(maxBytes)} (MAX_UPLOAD_BYTES=${maxBytes})`);
   }
+}
+
+export interface StoredFile {
+  /** SHA-256 of the content, hex. */
+  key: string;
+  size: number;
 }
 
 /**
@@ -24,7 +35,7 @@ export class FileStore {
     return path.join(this.root, key.slice(0, 2), key);
   }
 
-  async save(source: Readable, maxBytes: number): Promise<{ key: string; size: number }> {
+  async save(source: Readable, maxBytes: number): Promise<StoredFile> {
     await mkdir(path.join(this.root, 'incoming'), { recursive: true });
     const temporary = path.join(this.root, 'incoming', randomUUID());
     const hash = createHash('sha256');

@@ -16,6 +16,7 @@ export interface TestStack {
   config: Config;
   prisma: PrismaClient;
   client: Client;
+  connection: NativeConnection;
   worker?: Worker;
   app?: FastifyInstance;
   close(): Promise<void>;
@@ -23,6 +24,12 @@ export interface TestStack {
 
 let runtimeInstalled = false;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflows bundled once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: consoleTemporalLogger('OFF') });
+  return bundle;
+}
 
 function quietRuntime(): void {
   if (runtimeInstalled) return;
@@ -45,6 +52,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
     config,
     prisma,
     client,
+    connection,
     async close() {
       await stack.app?.close();
       if (stack.worker && stack.worker.getState() === 'RUNNING') {
@@ -57,7 +65,6 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
   };
   let running: Promise<void> | undefined;
   if (options.worker) {
-    bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: consoleTemporalLogger('OFF') });
     stack.worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -65,7 +72,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
       prisma,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: 1,
-      workflowBundle: await bundle,
+      workflowBundle: await workflowBundle(),
     });
     running = stack.worker.run();
   }

@@ -1,12 +1,12 @@
-import { field, FieldError, requiredField, type KeywordFileFormat, type KeywordRow, type RowCells } from '../format';
+import { field, FieldError, requiredField, type KeywordFileFormat, type KeywordRow, type RowCells, type SalesFileFormat } from '../format';
 import { metadataKey } from '../headers';
-import { cleanCell, parseDate, parseDateRange, parseInteger, parseMoney, parseText } from '../values';
+import { cleanCell, parseAsin, parseDate, parseDateRange, parseInteger, parseMoney, parseText } from '../values';
 
-// Amazon Ads console, Sponsored Products: search term and targeting reports, in the three header generations
+// Amazon Ads console, Sponsored Products: search term, targeting and advertised product reports, in the three header generations
 // (legacy daily `Date`, legacy summary `Start Date`/`End Date`, the 2025+ console's `Date range`), with 7- or
 // 14-day attribution columns. Money and counts are stored from the file; rates are derived from them.
 
-const attribution = (what: string) => [`7 day total ${what}`, `14 day total ${what}`, `30 day total ${what}`, `1 day total ${what}`];
+const attribution = (what: string) => [`7 day ${what}`, `14 day ${what}`, `30 day ${what}`, `1 day ${what}`];
 
 const common = {
   date: { aliases: ['date'] },
@@ -20,8 +20,8 @@ const common = {
   impressions: { aliases: ['impressions'], required: true },
   clicks: { aliases: ['clicks'], required: true },
   spend: { aliases: ['spend', 'total cost'], required: true },
-  sales: { aliases: [...attribution('sales'), 'sales'], required: true },
-  orders: { aliases: [...attribution('orders (#)'), 'purchases'], required: true },
+  sales: { aliases: [...attribution('total sales'), 'sales'], required: true },
+  orders: { aliases: [...attribution('total orders (#)'), 'purchases'], required: true },
   // Rates in the file are recomputed from the base metrics (one rule for every source): claimed, not stored.
   ctr: { aliases: ['click-thru rate (ctr)', 'ctr'] },
   cpc: { aliases: ['cost per click (cpc)', 'cost-per-click (cpc)'] },
@@ -96,6 +96,7 @@ export const amazonSearchTermReport: KeywordFileFormat = {
   id: 'amazon_sp_search_term',
   label: 'Amazon Ads console: Sponsored Products search term report (CSV or XLSX, daily)',
   source: 'csv_amazon',
+  target: 'keyword_metrics',
   columns: {
     ...common,
     targeting: { aliases: ['targeting', 'target', 'keyword'] },
@@ -116,6 +117,7 @@ export const amazonTargetingReport: KeywordFileFormat = {
   id: 'amazon_sp_targeting',
   label: 'Amazon Ads console: Sponsored Products targeting report (CSV or XLSX, daily)',
   source: 'csv_amazon',
+  target: 'keyword_metrics',
   columns: {
     ...common,
     targeting: { aliases: ['targeting', 'target'], required: true },
@@ -123,5 +125,40 @@ export const amazonTargetingReport: KeywordFileFormat = {
   },
   mapRow(cells) {
     return baseRow(cells, requiredField(cells, 'targeting', (raw) => parseText(raw, 500)));
+  },
+};
+
+/**
+ * Advertised product report → the ad-attributed side of SalesDaily per ASIN and day. Sales of the advertised
+ * ASIN itself (`Advertised SKU Sales`, the new console's `Sales (promoted)`) are what ads bought of that
+ * product; halo sales of other products belong to those products. Files without those columns fall back to
+ * the total attributed sales.
+ */
+export const amazonAdvertisedProductReport: SalesFileFormat = {
+  id: 'amazon_sp_advertised_product',
+  label: 'Amazon Ads console: Sponsored Products advertised product report (CSV or XLSX, daily)',
+  source: 'csv_amazon',
+  target: 'sales_daily',
+  side: 'ad_attributed',
+  columns: {
+    date: common.date,
+    startDate: common.startDate,
+    endDate: common.endDate,
+    dateRange: common.dateRange,
+    campaign: { aliases: ['campaign name'] },
+    adGroup: { aliases: ['ad group name'] },
+    asin: { aliases: ['advertised asin', 'advertised product id'], required: true },
+    sku: { aliases: ['advertised sku', 'advertised product sku'] },
+    sales: { aliases: [...attribution('advertised sku sales'), 'sales (promoted)', ...common.sales.aliases], required: true },
+    units: { aliases: [...attribution('advertised sku units (#)'), 'units sold (promoted)', ...attribution('total units (#)'), 'units sold'] },
+  },
+  mapRow(cells) {
+    return {
+      date: dayOf(cells),
+      asin: requiredField(cells, 'asin', parseAsin),
+      sku: field(cells, 'sku', (raw) => parseText(raw, 100)),
+      sales: field(cells, 'sales', parseMoney) ?? '0',
+      units: field(cells, 'units', parseInteger),
+    };
   },
 };

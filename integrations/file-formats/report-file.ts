@@ -1,0 +1,86 @@
+import { open } from 'node:fs/promises';
+import { inspectCsv, readCsvRows, type FileRow } from './csv-reader';
+import type { FileFormat } from './format';
+import { FILE_FORMATS, findFormat, unknownFormatError, type BoundFormat } from './registry';
+import { isXlsx, readXlsxRows } from './xlsx-reader';
+
+// A report file as rows, whatever its container: a CSV (any delimiter or encoding) or an XLSX workbook (every
+// sheet; the one whose header matches a format is the report). Both are streamed.
+
+export interface ReportRow extends FileRow {
+  sheetIndex: number;
+}
+
+export interface DetectedReport {
+  bound: BoundFormat;
+  /** The sheet of a workbook the report is on (0 for a CSV). */
+  sheetIndex: number;
+  rows(): AsyncGenerator<ReportRow>;
+}
+
+const HEADER_SCAN_ROWS = 10;
+
+async function fileHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(buffer, 0, 8, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function rowsOf(path: string, fileName: string): Promise<() => AsyncGenerator<ReportRow>> {
+  if (isXlsx(await fileHead(path))) return () => readXlsxRows(path, fileName);
+  const shape = await inspectCsv(path, fileName);
+  return async function* () {
+    for await (const row of readCsvRows(path, shape)) yield { ...row, sheetIndex: 0 };
+  };
+}
+
+/**
+ * Opens a report and finds its format from the header row among the first rows of each sheet. Throws
+ * UnknownFileFormatError (listing the formats) when no sheet matches, UnreadableFileError when it cannot be read.
+ */
+export async function openReport(path: string, fileName: string, formats: readonly FileFormat[] = FILE_FORMATS): Promise<DetectedReport> {
+  const allRows = await rowsOf(path, fileName);
+  const firstRowsBySheet = new Map<number, unknown[][]>();
+  const tryDetect = (sheetIndex: number) => findFormat(firstRowsBySheet.get(sheetIndex) ?? [], formats);
+  let current = -1;
+  for await (const row of allRows()) {
+    if (row.sheetIndex !== current) {
+      if (current >= 0) {
+        const bound = tryDetect(current);
+        if (bound) return report(bound, current);
+      }
+      current = row.sheetIndex;
+      firstRowsBySheet.set(current, []);
+    }
+    const firstRows = firstRowsBySheet.get(current)!;
+    if (firstRows.length < HEADER_SCAN_ROWS) firstRows.push(row.cells);
+    else if (firstRows.length === HEADER_SCAN_ROWS) {
+      const bound = tryDetect(current);
+      if (bound) return report(bound, current);
+      firstRows.push([]); // tried: skip the rest of this sheet
+    }
+  }
+  if (current >= 0) {
+    const bound = tryDetect(current);
+    if (bound) return report(bound, current);
+  }
+  throw unknownFormatError(firstRowsBySheet.get(0) ?? [], fileName, formats);
+
+  function report(bound: BoundFormat, sheetIndex: number): DetectedReport {
+    return {
+      bound,
+      sheetIndex,
+      async *rows() {
+        for await (const row of allRows()) {
+          if (row.sheetIndex === sheetIndex) yield row;
+          else if (row.sheetIndex > sheetIndex) return;
+        }
+      },
+    };
+  }
+}
