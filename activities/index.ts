@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { PrismaClient } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
 import { createFileImportActivities } from './file-import';
@@ -6,6 +7,8 @@ import { createSyncLogActivities } from './sync-logs';
 
 export interface ActivityDependencies {
   prisma: PrismaClient;
+  /** The pool under Prisma, for bulk COPY. */
+  pool: Pool;
   files: FileStore;
 }
 

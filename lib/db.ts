@@ -1,9 +1,31 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 
 export { Prisma, PrismaClient } from '../generated/prisma/client';
 
-/** One client per process: Prisma's query compiler over the `pg` driver (no native engine). */
+export interface Database {
+  prisma: PrismaClient;
+  /** The `pg` pool under Prisma, for what Prisma cannot do (COPY). */
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+/** Prisma's query compiler over a `pg` pool (no native engine), and the pool itself for bulk COPY. */
+export function createDatabase(database: { url: string; poolSize: number }): Database {
+  const pool = new Pool({ connectionString: database.url, max: database.poolSize });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/** One client per process, when only Prisma is needed. */
 export function createPrismaClient(database: { url: string; poolSize: number }): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url, max: database.poolSize }) });
 }

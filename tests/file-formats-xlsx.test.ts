@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { UnreadableFileError } from '../integrations/file-formats/csv-reader';
 import { openReport } from '../integrations/file-formats/report-file';
 import { SpillingStringTable } from '../integrations/file-formats/spilling-string-table';
-import { readXlsxRows, type XlsxRow } from '../integrations/file-formats/xlsx-reader';
+import { readXlsxRowBatches, type XlsxRow } from '../integrations/file-formats/xlsx-reader';
 
 // The XLSX reader on workbooks written by exceljs (as Excel writes them: shared strings, styles, number formats).
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 async function rowsOf(file: string): Promise<XlsxRow[]> {
   const rows: XlsxRow[] = [];
-  for await (const row of readXlsxRows(file, path.basename(file))) rows.push(row);
+  for await (const batch of readXlsxRowBatches(file, path.basename(file))) rows.push(...batch);
   return rows;
 }
 
@@ -97,7 +97,9 @@ test('a workbook with more distinct strings than the memory budget imports the s
   await writer.commit();
   let count = 0;
   let checksum = 0;
-  for await (const row of readXlsxRows(file, 'many-strings.xlsx')) {
+  for await (const row of (async function* () {
+    for await (const batch of readXlsxRowBatches(file, 'many-strings.xlsx')) yield* batch;
+  })()) {
     count += 1;
     expect(row.cells[0]!.startsWith(`term ${row.cells[1]} `)).toBe(true);
     checksum += Number(row.cells[1]);

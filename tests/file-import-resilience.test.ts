@@ -133,7 +133,7 @@ test('a worker that stops mid-file: the retry on another worker resumes after th
     connection: stack.connection,
     namespace: stack.config.temporal.namespace,
     taskQueue: stack.config.temporal.taskQueue,
-    prisma: stack.prisma,
+    database: stack.database,
     files,
     shutdownGraceSeconds: 1,
     workflowBundle: await workflowBundle(),

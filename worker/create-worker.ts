@@ -1,13 +1,13 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import type { PrismaClient } from '../lib/db';
+import type { Database } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  prisma: PrismaClient;
+  database: Pick<Database, 'prisma' | 'pool'>;
   files: FileStore;
   shutdownGraceSeconds: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise workflows/ is bundled at start. */
@@ -20,7 +20,7 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ prisma: options.prisma, files: options.files }),
+    activities: createActivities({ prisma: options.database.prisma, pool: options.database.pool, files: options.files }),
     // Running activities get this long to finish (or heartbeat a checkpoint) before they are cancelled.
     shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,
   });

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { loadConfig, retentionPolicyFrom } from '../lib/config';
-import { createPrismaClient } from '../lib/db';
+import { createDatabase } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { FileStore } from '../lib/storage/file-store';
 import { registerSearchAttributes } from '../lib/temporal/client';
@@ -27,7 +27,7 @@ export async function runWorker(): Promise<void> {
     });
   }
 
-  const prisma = createPrismaClient(config.database);
+  const database = createDatabase(config.database);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const added = await registerSearchAttributes(connection, config.temporal.namespace);
@@ -44,7 +44,7 @@ export async function runWorker(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      prisma,
+      database,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
     });
@@ -53,7 +53,7 @@ export async function runWorker(): Promise<void> {
     logger.info('worker stopped');
   } finally {
     await connection.close();
-    await prisma.$disconnect();
+    await database.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -13,6 +14,8 @@ export interface FileRow {
   cells: string[];
   /** Bytes of the file read so far (for progress). */
   bytesRead: number;
+  /** The worksheet of a workbook (always 0 in a CSV). */
+  sheetIndex: number;
 }
 
 export interface CsvShape {
@@ -90,17 +93,38 @@ function decoder(encoding: CsvShape['encoding'], progress: { bytes: number }): T
   });
 }
 
-/** Streams the records of a CSV file; memory stays flat whatever the file's size. */
-export async function* readCsvRows(path: string, shape: CsvShape): AsyncGenerator<FileRow> {
+export const ROW_BATCH = 1000;
+
+/**
+ * Streams the records of a CSV file in batches of up to ROW_BATCH (what the parser has ready: one promise per
+ * batch, not per row); memory stays flat whatever the file's size.
+ */
+export async function* readCsvRowBatches(path: string, shape: CsvShape): AsyncGenerator<FileRow[]> {
   const progress = { bytes: 0 };
   const parser = createReadStream(path, { highWaterMark: 256 * 1024 })
     .pipe(decoder(shape.encoding, progress))
     .pipe(parse({ bom: true, delimiter: shape.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }));
   let rowNumber = 0;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    rowNumber += 1;
-    // A line of only delimiters (left by a spreadsheet) is an empty row.
-    if (record.every((cell) => cell.trim() === '')) continue;
-    yield { rowNumber, cells: record, bytesRead: progress.bytes };
+  try {
+    for (;;) {
+      const batch: FileRow[] = [];
+      let record: string[] | null;
+      while (batch.length < ROW_BATCH && (record = parser.read() as string[] | null) !== null) {
+        rowNumber += 1;
+        // A line of only delimiters (left by a spreadsheet) is an empty row.
+        if (record.every((cell) => cell.trim() === '')) continue;
+        batch.push({ rowNumber, cells: record, bytesRead: progress.bytes, sheetIndex: 0 });
+      }
+      if (batch.length > 0) {
+        yield batch;
+        continue;
+      }
+      if (parser.readableEnded) return;
+      const waiting = new AbortController();
+      // events.once rejects on 'error': a parse error surfaces here.
+      await Promise.race([once(parser, 'readable', { signal: waiting.signal }), once(parser, 'end', { signal: waiting.signal })]).finally(() => waiting.abort());
+    }
+  } finally {
+    parser.destroy();
   }
 }

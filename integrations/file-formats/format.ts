@@ -46,8 +46,8 @@ export interface RowCells {
   get(field: string): unknown;
   /** Has the file a column for this field? */
   has(field: string): boolean;
-  /** Columns without a field of their own: original header → raw cell. */
-  extra: Array<[header: string, cell: unknown]>;
+  /** Columns without a field of their own: their metadata key (from metadataKey), raw cell and original header. */
+  extra: Array<[key: string, cell: unknown, header: string]>;
 }
 
 export interface MappingContext {

@@ -3,7 +3,7 @@ import { amazonBusinessReportByChildAsin, amazonBusinessReportByDate } from './f
 import { amazonAdvertisedProductReport, amazonSearchTermReport, amazonTargetingReport } from './formats/amazon-sponsored-products';
 import { helium10Cerebro, helium10KeywordTracker, helium10Magnet } from './formats/helium10';
 import { zonguruKeywordsOnFire } from './formats/zonguru';
-import { normalizeHeader } from './headers';
+import { metadataKey, normalizeHeader } from './headers';
 
 /** Every format the importer reads, most specific first (a search term report also has a targeting column). */
 export const FILE_FORMATS: readonly FileFormat[] = [
@@ -46,7 +46,8 @@ function bind(format: FileFormat, headers: string[], headerLine: number): BoundF
     else if (spec.required) return undefined;
   }
   const claimed = new Set(fieldIndex.values());
-  const extras = headers.map((h, i) => [h, i] as const).filter(([h, i]) => !claimed.has(i) && h.trim() !== '');
+  // Metadata keys are worked out once per file, not per row.
+  const extras = headers.flatMap((h, i) => (!claimed.has(i) && h.trim() !== '' ? [[metadataKey(h), i, h.trim()] as const] : []));
   return {
     format,
     headerLine,
@@ -61,7 +62,7 @@ function bind(format: FileFormat, headers: string[], headerLine: number): BoundF
         return i === undefined ? undefined : row[i];
       },
       has: (name) => fieldIndex.has(name),
-      extra: extras.map(([h, i]) => [h, row[i]]),
+      extra: extras.map(([key, i, header]) => [key, row[i], header]),
     }),
   };
 }

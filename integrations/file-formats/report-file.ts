@@ -1,20 +1,20 @@
 import { open } from 'node:fs/promises';
-import { inspectCsv, readCsvRows, type FileRow } from './csv-reader';
+import { inspectCsv, readCsvRowBatches, type FileRow } from './csv-reader';
 import type { FileFormat } from './format';
 import { FILE_FORMATS, findFormat, unknownFormatError, type BoundFormat } from './registry';
-import { isXlsx, readXlsxRows } from './xlsx-reader';
+import { isXlsx, readXlsxRowBatches } from './xlsx-reader';
 
 // A report file as rows, whatever its container: a CSV (any delimiter or encoding) or an XLSX workbook (every
 // sheet; the one whose header matches a format is the report). Both are streamed.
 
-export interface ReportRow extends FileRow {
-  sheetIndex: number;
-}
+export type ReportRow = FileRow;
 
 export interface DetectedReport {
   bound: BoundFormat;
   /** The sheet of a workbook the report is on (0 for a CSV). */
   sheetIndex: number;
+  /** The report's rows, header included, in batches. */
+  batches(): AsyncGenerator<ReportRow[]>;
   rows(): AsyncGenerator<ReportRow>;
 }
 
@@ -31,12 +31,10 @@ async function fileHead(path: string): Promise<Buffer> {
   }
 }
 
-async function rowsOf(path: string, fileName: string): Promise<() => AsyncGenerator<ReportRow>> {
-  if (isXlsx(await fileHead(path))) return () => readXlsxRows(path, fileName);
+async function batchesOf(path: string, fileName: string): Promise<() => AsyncGenerator<ReportRow[]>> {
+  if (isXlsx(await fileHead(path))) return () => readXlsxRowBatches(path, fileName);
   const shape = await inspectCsv(path, fileName);
-  return async function* () {
-    for await (const row of readCsvRows(path, shape)) yield { ...row, sheetIndex: 0 };
-  };
+  return () => readCsvRowBatches(path, shape);
 }
 
 /**
@@ -44,7 +42,10 @@ async function rowsOf(path: string, fileName: string): Promise<() => AsyncGenera
  * UnknownFileFormatError (listing the formats) when no sheet matches, UnreadableFileError when it cannot be read.
  */
 export async function openReport(path: string, fileName: string, formats: readonly FileFormat[] = FILE_FORMATS): Promise<DetectedReport> {
-  const allRows = await rowsOf(path, fileName);
+  const allBatches = await batchesOf(path, fileName);
+  async function* allRows() {
+    for await (const batch of allBatches()) yield* batch;
+  }
   const firstRowsBySheet = new Map<number, unknown[][]>();
   const tryDetect = (sheetIndex: number) => findFormat(firstRowsBySheet.get(sheetIndex) ?? [], formats);
   let current = -1;
@@ -72,14 +73,19 @@ export async function openReport(path: string, fileName: string, formats: readon
   throw unknownFormatError(firstRowsBySheet.get(0) ?? [], fileName, formats);
 
   function report(bound: BoundFormat, sheetIndex: number): DetectedReport {
+    async function* batches() {
+      for await (const batch of allBatches()) {
+        const sheet = batch[0]!.sheetIndex; // a batch holds rows of one sheet
+        if (sheet === sheetIndex) yield batch;
+        else if (sheet > sheetIndex) return;
+      }
+    }
     return {
       bound,
       sheetIndex,
+      batches,
       async *rows() {
-        for await (const row of allRows()) {
-          if (row.sheetIndex === sheetIndex) yield row;
-          else if (row.sheetIndex > sheetIndex) return;
-        }
+        for await (const batch of batches()) yield* batch;
       },
     };
   }

@@ -10,10 +10,15 @@ const PLACEHOLDERS = new Set(['', '-', '--', '—', '–', 'n/a', 'na', 'n/r', '
 /** Trims, strips an Excel text guard (`="123"`), and maps placeholders (`-`, `--`, `N/A`, blank) to null. */
 export function cleanCell(raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
-  let text = String(raw).replace(/\u00a0/g, ' ').trim();
-  const guarded = /^="(.*)"$/.exec(text);
-  if (guarded) text = guarded[1]!.trim();
-  return PLACEHOLDERS.has(text.toLowerCase()) ? null : text;
+  let text = String(raw);
+  if (text.includes('\u00a0')) text = text.replace(/\u00a0/g, ' ');
+  text = text.trim();
+  if (text.startsWith('="')) {
+    const guarded = /^="(.*)"$/.exec(text);
+    if (guarded) text = guarded[1]!.trim();
+  }
+  // Placeholders are short: most cells skip the lookup.
+  return text.length <= 4 && PLACEHOLDERS.has(text.toLowerCase()) ? null : text;
 }
 
 export type DecimalStyle = 'auto' | 'comma';
@@ -26,6 +31,9 @@ export type DecimalStyle = 'auto' | 'comma';
 export function parseDecimal(raw: unknown): string | null {
   const cell = cleanCell(raw);
   if (cell === null) return null;
+  // Most cells are plain numbers (xlsx, tools' exports) or US-style money: nothing ambiguous to work out.
+  if (/^\d+(\.\d+)?$/.test(cell)) return cell.replace(/^0+(?=\d)/, '');
+  if (/^\$?\d{1,3}(,\d{3})+\.\d\d$|^\$\d+(\.\d+)?$/.test(cell)) return cell.replace(/[$,]/g, '').replace(/^0+(?=\d)/, '');
   let text = cell;
   let negative = false;
   if (/^\(.*\)$/.test(text)) {
@@ -119,13 +127,28 @@ function isoDate(year: number, month: number, day: number, cell: string): string
   return date.toISOString().slice(0, 10);
 }
 
+const parsedDates = new Map<string, string | null>();
+
 /**
  * A calendar date as `YYYY-MM-DD`: `2026-11-24`, `Nov 24, 2026`, `24 Nov 2026`, `11/24/2026`, `11/24/26`,
  * `24.11.2026`, an Excel serial day number, a JS Date (xlsx), or a timestamp (`2026-02-10 11:05:30`,
  * `2/11/2026 4:01 PM`: the date part). Slashed dates are month-first unless `dayOrder` says day-first or the
  * first number cannot be a month.
+ * A report repeats a few dozen dates over many rows, so results are remembered (a bounded number of them).
  */
 export function parseDate(raw: unknown, dayOrder: DayOrder = 'month-first'): string | null {
+  if (typeof raw !== 'string') return parseDateText(raw, dayOrder);
+  const key = `${dayOrder}:${raw}`;
+  let parsed = parsedDates.get(key);
+  if (parsed === undefined) {
+    parsed = parseDateText(raw, dayOrder); // throws for a bad date, which is not remembered
+    if (parsedDates.size >= 10_000) parsedDates.clear();
+    parsedDates.set(key, parsed);
+  }
+  return parsed;
+}
+
+function parseDateText(raw: unknown, dayOrder: DayOrder): string | null {
   if (raw instanceof Date) {
     if (Number.isNaN(raw.getTime())) throw new CellError('invalid date');
     return raw.toISOString().slice(0, 10);

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { UnreadableFileError, type FileRow } from './csv-reader';
+import { ROW_BATCH, UnreadableFileError, type FileRow } from './csv-reader';
 import { SpillingStringTable } from './spilling-string-table';
 
 // XLSX workbooks (the Amazon Ads console's default download) streamed row by row with exceljs's streaming reader.
@@ -10,7 +10,6 @@ import { SpillingStringTable } from './spilling-string-table';
 // the cell parsers: dates as YYYY-MM-DD, numbers without float noise, formulas as their result.
 
 export interface XlsxRow extends FileRow {
-  sheetIndex: number;
   sheetName: string;
 }
 
@@ -48,11 +47,11 @@ function cellText(value: ExcelJS.CellValue | SharedStringRef, strings: SpillingS
 }
 
 /**
- * Streams the rows of every worksheet, in workbook order. `rowNumber` is the spreadsheet's row number (blank
- * rows are skipped, leaving a gap), `cells[0]` is column A. A file that is not a readable workbook raises
- * UnreadableFileError naming it.
+ * Streams the rows of every worksheet, in workbook order, in batches of up to ROW_BATCH rows of one sheet.
+ * `rowNumber` is the spreadsheet's row number (blank rows are skipped, leaving a gap), `cells[0]` is column A.
+ * A file that is not a readable workbook raises UnreadableFileError naming it.
  */
-export async function* readXlsxRows(path: string, fileName: string): AsyncGenerator<XlsxRow> {
+export async function* readXlsxRowBatches(path: string, fileName: string): AsyncGenerator<XlsxRow[]> {
   const progress = { bytes: 0 };
   const input = createReadStream(path, { highWaterMark: 256 * 1024 });
   input.on('data', (chunk) => (progress.bytes += chunk.length));
@@ -77,13 +76,19 @@ export async function* readXlsxRows(path: string, fileName: string): AsyncGenera
       if (event.eventType !== 'worksheet') continue;
       sheetIndex += 1;
       const worksheet = event.value as { name: string } & AsyncIterable<ExcelJS.Row>;
+      let batch: XlsxRow[] = [];
       for await (const row of worksheet) {
         // row.values is 1-based and sparse: index 1 is column A.
         const values = row.values as Array<ExcelJS.CellValue | SharedStringRef>;
         const cells = Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1], strings).trim());
         if (cells.every((cell) => cell === '')) continue;
-        yield { rowNumber: row.number, cells, bytesRead: progress.bytes, sheetIndex, sheetName: worksheet.name };
+        batch.push({ rowNumber: row.number, cells, bytesRead: progress.bytes, sheetIndex, sheetName: worksheet.name });
+        if (batch.length >= ROW_BATCH) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length > 0) yield batch;
     }
   } catch (err) {
     throw new UnreadableFileError(`${fileName} is not a readable XLSX workbook: ${(err as Error).message}`);

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type Workfl
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { loadConfig, type Config } from '../../lib/config';
-import { createPrismaClient, type PrismaClient } from '../../lib/db';
+import { createDatabase, type Database, type PrismaClient } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { FileStore } from '../../lib/storage/file-store';
 import { consoleTemporalLogger } from '../../lib/temporal/runtime-logger';
@@ -15,6 +15,7 @@ import { createWorker } from '../../worker/create-worker';
 export interface TestStack {
   config: Config;
   prisma: PrismaClient;
+  database: Database;
   client: Client;
   connection: NativeConnection;
   worker?: Worker;
@@ -44,13 +45,15 @@ export function testConfig(overrides: Partial<Config['temporal']> = {}): Config 
 
 export async function startStack(options: { worker?: boolean; api?: boolean } = {}): Promise<TestStack> {
   const config = testConfig();
-  const prisma = createPrismaClient({ ...config.database, poolSize: 5 });
+  const database = createDatabase({ ...config.database, poolSize: 5 });
+  const { prisma } = database;
   quietRuntime();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const stack: TestStack = {
     config,
     prisma,
+    database,
     client,
     connection,
     async close() {
@@ -60,7 +63,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
         await running;
       }
       await connection.close();
-      await prisma.$disconnect();
+      await database.close();
     },
   };
   let running: Promise<void> | undefined;
@@ -69,7 +72,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      prisma,
+      database,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: 1,
       workflowBundle: await workflowBundle(),

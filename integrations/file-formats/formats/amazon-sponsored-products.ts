@@ -1,5 +1,4 @@
 import { field, FieldError, requiredField, type KeywordFileFormat, type KeywordRow, type RowCells, type SalesFileFormat } from '../format';
-import { metadataKey } from '../headers';
 import { cleanCell, parseAsin, parseDate, parseDateRange, parseInteger, parseMoney, parseText } from '../values';
 
 // Amazon Ads console, Sponsored Products: search term, targeting and advertised product reports, in the three header generations
@@ -65,9 +64,9 @@ function baseRow(cells: RowCells, targeting: string): KeywordRow {
   const metadata: KeywordRow['metadata'] = {};
   const currency = field(cells, 'currency', (raw) => parseText(raw, 3));
   if (currency) metadata.currency = currency;
-  for (const [header, raw] of cells.extra) {
+  for (const [key, raw] of cells.extra) {
     const value = cleanCell(raw);
-    if (value !== null) metadata[metadataKey(header)] = value;
+    if (value !== null) metadata[key] = value;
   }
   const nonNegative = (name: string) => {
     const value = field(cells, name, parseInteger) ?? 0;

@@ -29,10 +29,10 @@ export const helium10Cerebro: KeywordFileFormat = {
     numeric(metadata, 'search_volume', field(cells, 'searchVolume', parseInteger));
     numeric(metadata, 'cerebro_iq_score', field(cells, 'iqScore', parseInteger));
     // One column per queried ASIN, named by the ASIN: that ASIN's organic rank.
-    const perAsin = cells.extra.filter(([header]) => ASIN_HEADER.test(header.trim()));
-    for (const [header, raw] of perAsin) {
+    const perAsin = cells.extra.filter(([, , header]) => ASIN_HEADER.test(header));
+    for (const [, raw, header] of perAsin) {
       const value = cleanCell(raw);
-      if (value !== null) metadata[`organic_rank_${header.trim().toUpperCase()}`] = value;
+      if (value !== null) metadata[`organic_rank_${header.toUpperCase()}`] = value;
     }
     Object.assign(
       metadata,

@@ -1,5 +1,4 @@
-import type { KeywordRow } from '../format';
-import { metadataKey } from '../headers';
+import type { KeywordRow, RowCells } from '../format';
 import { cleanCell } from '../values';
 
 // Keyword-research exports (Helium 10, ZonGuru) are market snapshots: a keyword with search volume, ranks and
@@ -26,12 +25,11 @@ export function snapshotRow(keyword: string, date: string, metadata: KeywordRow[
 }
 
 /** Columns without a field of their own, under normalized names; `renamed` maps a normalized header to a key. */
-export function extraMetadata(extra: Array<[string, unknown]>, renamed: Record<string, string> = {}): KeywordRow['metadata'] {
+export function extraMetadata(extra: RowCells['extra'], renamed: Record<string, string> = {}): KeywordRow['metadata'] {
   const metadata: KeywordRow['metadata'] = {};
-  for (const [header, raw] of extra) {
+  for (const [key, raw] of extra) {
     const value = cleanCell(raw);
     if (value === null) continue;
-    const key = metadataKey(header);
     metadata[renamed[key] ?? key] = value;
   }
   return metadata;

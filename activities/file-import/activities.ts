@@ -1,13 +1,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { UnreadableFileError } from '../integrations/file-formats/csv-reader';
-import { FieldError, type FileFormat, type KeywordRow, type KeywordSource, type SalesRow, type SalesSide } from '../integrations/file-formats/format';
-import { normalizeHeader } from '../integrations/file-formats/headers';
-import { FILE_FORMATS, UnknownFileFormatError } from '../integrations/file-formats/registry';
-import { openReport } from '../integrations/file-formats/report-file';
-import { Prisma, type PrismaClient } from '../lib/db';
-import type { FileStore } from '../lib/storage/file-store';
-import { derivedMetricsSql } from './keyword-metrics/derived-metrics';
-import { upsertSalesDailySide } from './sales-daily/upsert-side';
+import { UnreadableFileError } from '../../integrations/file-formats/csv-reader';
+import { FieldError, type FileFormat, type KeywordRow, type KeywordSource, type SalesRow, type SalesSide } from '../../integrations/file-formats/format';
+import { FILE_FORMATS, UnknownFileFormatError } from '../../integrations/file-formats/registry';
+import { openReport } from '../../integrations/file-formats/report-file';
+import type { Pool } from 'pg';
+import { Prisma, type PrismaClient } from '../../lib/db';
+import type { FileStore } from '../../lib/storage/file-store';
+import { derivedMetricsSql } from '../keyword-metrics/derived-metrics';
+import { upsertSalesDailySide } from '../sales-daily/upsert-side';
+import { createStagingWriter, type Rejection, type StagedRow } from './staging';
 
 export interface ImportFileRef {
   syncLogId: string;
@@ -71,16 +72,6 @@ export interface StageCheckpoint {
   bytesRead: number;
 }
 
-interface Rejection {
-  rowNumber: number;
-  column: string | null;
-  value: string | null;
-  reason: string;
-  /** The row as it was: [header, cell] pairs in the file's order (a JSON object would lose the order in jsonb). */
-  row: Array<[string, string]>;
-}
-
-type Staged = (KeywordRow | SalesRow) & { rowNumber: number };
 
 class ReportDateRequiredError extends Error {
   override readonly name = 'ReportDateRequiredError';
@@ -88,7 +79,11 @@ class ReportDateRequiredError extends Error {
 
 /** A summary row (`Total`, `Grand total` in one of the first cells) is not data: skipped, not rejected. */
 function isSummaryRow(cells: string[]): boolean {
-  return cells.slice(0, 3).some((cell) => /^(grand )?totals?:?$/.test(normalizeHeader(cell)));
+  for (let i = 0; i < 3 && i < cells.length; i += 1) {
+    const cell = cells[i]!;
+    if (cell.length <= 14 && /^\s*(grand\s+)?totals?:?\s*$/i.test(cell)) return true;
+  }
+  return false;
 }
 
 function rowByHeader(headers: string[], cells: string[]): Array<[string, string]> {
@@ -104,50 +99,8 @@ function asFailure(err: unknown): never {
   throw err;
 }
 
-export function createFileImportActivities({ prisma, files }: { prisma: PrismaClient; files: FileStore }) {
-  function stageKeywordRows(syncLogId: string, rows: Array<KeywordRow & { rowNumber: number }>) {
-    const column = <T>(pick: (r: KeywordRow & { rowNumber: number }) => T) => rows.map(pick);
-    return prisma.$executeRaw`
-      INSERT INTO "ImportStagedKeywordMetric"
-        ("syncLogId", "rowNumber", "date", "portfolioName", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm",
-         "impressions", "clicks", "spend", "orders", "sales", "metadata")
-      SELECT ${syncLogId}, r.* FROM unnest(
-        ${column((r) => r.rowNumber)}::int[], ${column((r) => r.date)}::date[], ${column((r) => r.portfolioName)}::text[],
-        ${column((r) => r.campaignName)}::text[], ${column((r) => r.adGroupName)}::text[], ${column((r) => r.keyword)}::text[],
-        ${column((r) => r.matchType)}::text[], ${column((r) => r.searchTerm)}::text[], ${column((r) => r.impressions)}::bigint[],
-        ${column((r) => r.clicks)}::bigint[], ${column((r) => r.spend)}::numeric[], ${column((r) => r.orders)}::bigint[],
-        ${column((r) => r.sales)}::numeric[], ${column((r) => JSON.stringify(r.metadata))}::jsonb[]
-      ) AS r
-      ON CONFLICT DO NOTHING`;
-  }
-
-  function stageSalesRows(syncLogId: string, rows: Array<SalesRow & { rowNumber: number }>) {
-    const column = <T>(pick: (r: SalesRow & { rowNumber: number }) => T) => rows.map(pick);
-    return prisma.$executeRaw`
-      INSERT INTO "ImportStagedSalesDaily" ("syncLogId", "rowNumber", "date", "asin", "sku", "sales", "units")
-      SELECT ${syncLogId}, r.* FROM unnest(
-        ${column((r) => r.rowNumber)}::int[], ${column((r) => r.date)}::date[], ${column((r) => r.asin)}::text[],
-        ${column((r) => r.sku)}::text[], ${column((r) => r.sales)}::numeric[], ${column((r) => r.units)}::bigint[]
-      ) AS r
-      ON CONFLICT DO NOTHING`;
-  }
-
-  /** Writes one batch of staged rows and rejects, and moves the SyncLog counters, in one transaction. */
-  async function commitBatch(syncLogId: string, target: FileFormat['target'], rows: Staged[], rejects: Rejection[]): Promise<void> {
-    await prisma.$transaction([
-      target === 'keyword_metrics'
-        ? stageKeywordRows(syncLogId, rows as Array<KeywordRow & { rowNumber: number }>)
-        : stageSalesRows(syncLogId, rows as Array<SalesRow & { rowNumber: number }>),
-      prisma.importRejectedRow.createMany({
-        data: rejects.map((r) => ({ syncLogId, rowNumber: r.rowNumber, column: r.column, value: r.value, reason: r.reason, row: r.row })),
-        skipDuplicates: true,
-      }),
-      prisma.$executeRaw`
-        UPDATE "SyncLog" SET "recordsProcessed" = "recordsProcessed" + ${rows.length + rejects.length},
-                             "recordsFailed" = "recordsFailed" + ${rejects.length}
-        WHERE "id" = ${syncLogId}`,
-    ]);
-  }
+export function createFileImportActivities({ prisma, pool, files }: { prisma: PrismaClient; pool: Pool; files: FileStore }) {
+  const { commitBatch } = createStagingWriter(pool);
 
   return {
     /** Detects the file's format from its header row and records it on the SyncLog. */
@@ -190,39 +143,49 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
         const resumeAfter = Math.max(last?.row ?? 0, bound.headerLine);
         const mapping = { snapshotDate: input.snapshotDate, reportDate: input.reportDate };
 
-        let rows: Staged[] = [];
+        let rows: StagedRow[] = [];
         let rejects: Rejection[] = [];
         let bytesRead = 0;
         let lastRow = resumeAfter;
+        // One batch is written while the next is parsed (the database and the parser each get a core); the
+        // heartbeat names a row only once its batch is committed.
+        let writing: Promise<void> = Promise.resolve();
         const flush = async () => {
           if (rows.length + rejects.length === 0) return;
-          await commitBatch(input.syncLogId, bound.format.target, rows, rejects);
-          context.heartbeat({ rowNumber: lastRow, bytesRead } satisfies StageCheckpoint);
+          const batch = { rows, rejects, checkpoint: { rowNumber: lastRow, bytesRead } satisfies StageCheckpoint };
           rows = [];
           rejects = [];
+          await writing;
+          writing = commitBatch(input.syncLogId, bound.format.target, batch.rows, batch.rejects).then(() => context.heartbeat(batch.checkpoint));
+          writing.catch(() => undefined); // awaited at the next flush; not an unhandled rejection meanwhile
         };
-        for await (const { rowNumber, cells, bytesRead: read } of report.rows()) {
-          if (rowNumber <= resumeAfter) continue;
-          if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-          bytesRead = read;
-          lastRow = rowNumber;
-          if (isSummaryRow(cells)) continue;
-          try {
-            rows.push({ ...bound.format.mapRow(bound.cells(cells), mapping), rowNumber });
-          } catch (err) {
-            if (!(err instanceof FieldError)) throw err;
-            const column = bound.headerOf(err.field);
-            rejects.push({
-              rowNumber,
-              column,
-              value: err.value === undefined || err.value === null ? null : String(err.value),
-              reason: `${column} ${err.message}`,
-              row: rowByHeader(bound.headers, cells),
-            });
+        for await (const batch of report.batches()) {
+          for (const { rowNumber, cells, bytesRead: read } of batch) {
+            if (rowNumber <= resumeAfter) continue;
+            if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+            bytesRead = read;
+            lastRow = rowNumber;
+            if (isSummaryRow(cells)) continue;
+            try {
+              const row = bound.format.mapRow(bound.cells(cells), mapping) as StagedRow;
+              row.rowNumber = rowNumber;
+              rows.push(row);
+            } catch (err) {
+              if (!(err instanceof FieldError)) throw err;
+              const column = bound.headerOf(err.field);
+              rejects.push({
+                rowNumber,
+                column,
+                value: err.value === undefined || err.value === null ? null : String(err.value),
+                reason: `${column} ${err.message}`,
+                row: rowByHeader(bound.headers, cells),
+              });
+            }
+            if (rows.length + rejects.length >= input.batchSize) await flush();
           }
-          if (rows.length + rejects.length >= input.batchSize) await flush();
         }
         await flush();
+        await writing;
         const [counts] = await prisma.$queryRaw<{ staged: bigint; rejected: bigint }[]>`
           SELECT (SELECT count(*) FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId})
                  + (SELECT count(*) FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${input.syncLogId}) AS staged,
@@ -243,27 +206,47 @@ export function createFileImportActivities({ prisma, files }: { prisma: PrismaCl
       const credentialFilter = input.credentialId ? Prisma.sql`ic."id" = ${input.credentialId}` : Prisma.sql`true`;
       return prisma.$transaction(
         async (tx) => {
+          await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
           const [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
             WITH aggregated AS (
+              -- Input sorted by row within each identity, so later rows' metadata keys win (the aggregate reads its
+              -- input in this order); a plain sort is much cheaper than an ordered aggregate per group.
               SELECT "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm",
                      max("portfolioName") AS "portfolioName",
                      sum("impressions")::int AS "impressions", sum("clicks")::int AS "clicks", sum("spend") AS "spend",
-                     sum("orders")::int AS "orders", sum("sales") AS "sales",
-                     jsonb_merge_agg("metadata" ORDER BY "rowNumber") AS "metadata"
-              FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
+                     sum("orders")::int AS "orders", sum("sales") AS "sales", jsonb_merge_agg("metadata") AS "metadata"
+              FROM (
+                SELECT * FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
+                ORDER BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm", "rowNumber"
+              ) staged
               GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm"
+            ),
+            -- The tenant's portfolios, campaigns and ad groups by the names the file uses (the oldest wins a tie).
+            portfolios AS (
+              SELECT DISTINCT ON (ap."name") ap."name", ap."id"
+              FROM "AdPortfolio" ap JOIN "IntegrationCredential" ic ON ic."id" = ap."credentialId"
+              WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter}
+                AND ap."name" IN (SELECT DISTINCT "portfolioName" FROM aggregated)
+              ORDER BY ap."name", ap."createdAt"
+            ),
+            campaigns AS (
+              SELECT DISTINCT ON (ac."name") ac."name", ac."id"
+              FROM "AdCampaign" ac JOIN "IntegrationCredential" ic ON ic."id" = ac."credentialId"
+              WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter}
+                AND ac."name" IN (SELECT DISTINCT "campaignRef" FROM aggregated)
+              ORDER BY ac."name", ac."createdAt"
+            ),
+            ad_groups AS (
+              SELECT DISTINCT ON (ag."campaignId", ag."name") ag."campaignId", ag."name", ag."id"
+              FROM "AdGroup" ag WHERE ag."campaignId" IN (SELECT "id" FROM campaigns)
+              ORDER BY ag."campaignId", ag."name", ag."createdAt"
             ),
             r AS (
               SELECT a.*, p."id" AS "portfolioId", c."id" AS "campaignId", g."id" AS "adGroupId"
               FROM aggregated a
-              LEFT JOIN LATERAL (
-                SELECT ap."id" FROM "AdPortfolio" ap JOIN "IntegrationCredential" ic ON ic."id" = ap."credentialId"
-                WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter} AND ap."name" = a."portfolioName" ORDER BY ap."createdAt" LIMIT 1) p ON true
-              LEFT JOIN LATERAL (
-                SELECT ac."id" FROM "AdCampaign" ac JOIN "IntegrationCredential" ic ON ic."id" = ac."credentialId"
-                WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter} AND ac."name" = a."campaignRef" ORDER BY ac."createdAt" LIMIT 1) c ON true
-              LEFT JOIN LATERAL (
-                SELECT ag."id" FROM "AdGroup" ag WHERE ag."campaignId" = c."id" AND ag."name" = a."adGroupRef" ORDER BY ag."createdAt" LIMIT 1) g ON true
+              LEFT JOIN portfolios p ON p."name" = a."portfolioName"
+              LEFT JOIN campaigns c ON c."name" = a."campaignRef"
+              LEFT JOIN ad_groups g ON g."campaignId" = c."id" AND g."name" = a."adGroupRef"
             ),
             upserted AS (
               INSERT INTO "KeywordMetric" AS k

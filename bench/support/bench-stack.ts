@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { Client } from 'pg';
+import { migrateDatabase } from '../../dev/local-stack/migrations';
+import { startTemporalDevServer, type RunningDevServer } from '../../dev/local-stack/temporal-dev-server';
+import { withDatabase } from '../../lib/config/database-url';
+import { findFreePort } from '../../lib/net/free-port';
+
+// What every benchmark needs: its own migrated database on DATABASE_URL's server, its own Temporal dev server,
+// psql for the baseline, and a table printer.
+
+export const adminUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export function option(name: string, fallback: string): string {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+export interface BenchStack {
+  databaseUrl: string;
+  temporal: RunningDevServer;
+  close(): Promise<void>;
+}
+
+export async function startBenchStack(name: string): Promise<BenchStack> {
+  const databaseName = `ingest_bench_${name}_${Date.now()}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${databaseName}"`);
+  await admin.end();
+  const databaseUrl = withDatabase(adminUrl, databaseName);
+  const [temporal] = await Promise.all([startTemporalDevServer({ port: await findFreePort() }), migrateDatabase(databaseUrl)]);
+  return {
+    databaseUrl,
+    temporal,
+    async close() {
+      await temporal.stop();
+      const cleanup = new Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** Runs psql with `args` and answers its wall-clock seconds. */
+export function psqlSeconds(url: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('psql', [url, '-v', 'ON_ERROR_STOP=1', '-q', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e9) : reject(new Error(`psql exited ${code}`))));
+  });
+}
+
+export function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+export const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
