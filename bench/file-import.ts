@@ -19,9 +19,11 @@ import { option, printTable, psqlSeconds, startBenchStack, thousands } from './s
 // the import's. Baseline, in the same run: `psql \copy` of the same rows, already normalized (what the engine
 // stores, derived rates and metadata included), into the same table.
 //   npm run bench:import -- [--sizes 10000,100000,1000000] [--profile-worker <dir>: a V8 CPU profile of each worker]
+//                           [--worker-heap-mb <MB>: cap the worker's V8 heap, to show the import fits in it]
 
 const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
 const profileDir = option('profile-worker', '');
+const workerHeapMb = option('worker-heap-mb', '');
 const ROOT = path.resolve(__dirname, '..');
 
 const HEADER =
@@ -97,7 +99,8 @@ async function generate(dir: string, rows: number, tenant: { companyId: string; 
 /** The worker in its own process, so that its peak memory is its own. */
 async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const heap = workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : [];
+  const child = spawn(process.execPath, [...profile, ...heap, '--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

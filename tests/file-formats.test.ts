@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeHeader } from '../integrations/file-formats/headers';
 import { detectFormat, UnknownFileFormatError } from '../integrations/file-formats/registry';
+import { checkRow } from '../integrations/file-formats/row-schemas';
 import { CellError, cleanCell, parseAsin, parseDate, parseDateRange, parseDecimal, parseInteger, parseMoney, parsePercent } from '../integrations/file-formats/values';
 
 describe('cell values', () => {
@@ -131,5 +132,26 @@ describe('format detection', () => {
     expect(message).toMatch(/^contacts\.csv: unknown file format\. Its first line has the columns "Name", "Email", "Phone"/);
     expect(message).toMatch(/Sponsored Products search term report .*needs columns .*"customer search term"/);
     expect(message).toMatch(/Helium 10 Cerebro .*"keyword phrase"/);
+  });
+});
+
+describe('normalized rows are checked against what the database columns hold', () => {
+  const row = {
+    date: '2026-11-24', portfolioName: null, campaignName: 'SP - Garlic', adGroupName: 'Exact', keyword: 'garlic press', matchType: 'exact' as const,
+    searchTerm: 'garlic press steel', impressions: 10, clicks: 1, spend: '0.50', orders: 0, sales: '0', metadata: { currency: 'USD' },
+  };
+
+  test('a row that fits passes', () => {
+    expect(checkRow('keyword_metrics', row)).toBeNull();
+    expect(checkRow('sales_daily', { date: '2026-11-24', asin: 'B0GARLIC01', sku: null, sales: '12.00', units: 1 })).toBeNull();
+  });
+
+  test.each([
+    [{ spend: '123456789.00' }, 'spend', 'is larger than 99,999,999.99'],
+    [{ impressions: 3_000_000_000 }, 'impressions', 'is larger than 2,147,483,647'],
+    [{ campaignName: 'x'.repeat(256) }, 'campaign', 'is longer than 255 characters'],
+    [{ keyword: '' }, 'keyword', 'is empty'],
+  ])('%j is rejected on its field', (change, field, reason) => {
+    expect(checkRow('keyword_metrics', { ...row, ...change })).toMatchObject({ field, reason });
   });
 });

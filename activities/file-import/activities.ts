@@ -3,6 +3,7 @@ import { UnreadableFileError } from '../../integrations/file-formats/csv-reader'
 import { FieldError, type FileFormat, type KeywordRow, type KeywordSource, type SalesRow, type SalesSide } from '../../integrations/file-formats/format';
 import { FILE_FORMATS, UnknownFileFormatError } from '../../integrations/file-formats/registry';
 import { openReport } from '../../integrations/file-formats/report-file';
+import { checkRow } from '../../integrations/file-formats/row-schemas';
 import type { Pool } from 'pg';
 import { Prisma, type PrismaClient } from '../../lib/db';
 import type { FileStore } from '../../lib/storage/file-store';
@@ -168,6 +169,8 @@ export function createFileImportActivities({ prisma, pool, files }: { prisma: Pr
             if (isSummaryRow(cells)) continue;
             try {
               const row = bound.format.mapRow(bound.cells(cells), mapping) as StagedRow;
+              const problem = checkRow(bound.format.target, row);
+              if (problem) throw new FieldError(problem.field, bound.cells(cells).get(problem.field) ?? problem.value, problem.reason);
               row.rowNumber = rowNumber;
               rows.push(row);
             } catch (err) {
