@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
+import type { Config } from '../lib/config';
+import type { CredentialStore } from '../lib/credentials/credential-store';
 import type { PrismaClient } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
+import { createCredentialStatusActivities } from './amazon-ads/credential-status';
+import { createAmazonAdsEntityActivities } from './amazon-ads/entities';
 import { createFileImportActivities } from './file-import';
 import { createRetentionActivities } from './retention';
 import { createSyncLogActivities } from './sync-logs';
@@ -9,7 +13,12 @@ export interface ActivityDependencies {
   prisma: PrismaClient;
   /** The pool under Prisma, for bulk COPY. */
   pool: Pool;
+  /** May bulk writes use COPY FROM STDIN? */
+  copy: boolean;
   files: FileStore;
+  store: CredentialStore;
+  /** The deployment's Login-with-Amazon app and Ads API base URL; null when not configured. */
+  amazonAds: Config['amazonAds'];
 }
 
 /** Every activity the worker serves, built from real dependencies (the samples' createActivities pattern). */
@@ -18,6 +27,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createSyncLogActivities(deps),
     ...createRetentionActivities(deps),
     ...createFileImportActivities(deps),
+    ...createAmazonAdsEntityActivities(deps),
+    ...createCredentialStatusActivities(deps),
   };
 }
 

@@ -20,6 +20,8 @@ export interface FinishSyncLogInput {
   status: FinalSyncStatus;
   errorMessage?: string;
   errorDetails?: Record<string, unknown>;
+  /** The run's totals, when the workflow (not its activities) keeps them. */
+  counts?: { processed: number; created: number; updated: number; failed: number };
 }
 
 const SYNC_TYPE_TITLES: Record<SyncType, string> = {
@@ -68,6 +70,14 @@ export function createSyncLogActivities({ prisma }: { prisma: PrismaClient }) {
             completedAt: log.completedAt ?? new Date(),
             errorMessage: input.errorMessage ?? null,
             ...(input.errorDetails ? { errorDetails: input.errorDetails as object } : {}),
+            ...(input.counts
+              ? {
+                  recordsProcessed: input.counts.processed,
+                  recordsCreated: input.counts.created,
+                  recordsUpdated: input.counts.updated,
+                  recordsFailed: input.counts.failed,
+                }
+              : {}),
           },
         });
         if (input.status === 'completed' || !log.triggeredById) return;

@@ -10,6 +10,7 @@ import authentication from './plugins/authentication';
 import problemDetails from './plugins/problem-details';
 import healthRoutes from './routes/health';
 import importRoutes from './routes/imports';
+import integrationRoutes from './routes/integrations';
 import notificationRoutes from './routes/notifications';
 import retentionRunRoutes from './routes/retention-runs';
 import syncLogRoutes from './routes/sync-logs';
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDependencies & { logger: Logger }): Prom
     await tenantScoped.register(syncLogRoutes, dependencies);
     await tenantScoped.register(notificationRoutes, dependencies);
     await tenantScoped.register(importRoutes, dependencies);
+    await tenantScoped.register(integrationRoutes, dependencies);
   });
   return app;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client as TemporalClient } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Client } from 'pg';
+import { loadConfig } from '../lib/config';
 import { createDatabase } from '../lib/db';
 import { consoleTemporalLogger } from '../lib/temporal/runtime-logger';
 import { FileStore } from '../lib/storage/file-store';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: temporal.address });
   const client = new TemporalClient({ connection });
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, database, files: new FileStore(path.join(tmpdir(), 'bench-uploads')), shutdownGraceSeconds: 1 });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, database, config: loadConfig(), files: new FileStore(path.join(tmpdir(), 'bench-uploads')), shutdownGraceSeconds: 1 });
   const running = worker.run();
 
   let peakRss = 0;

@@ -8,16 +8,22 @@ export interface Database {
   prisma: PrismaClient;
   /** The `pg` pool under Prisma, for what Prisma cannot do (COPY). */
   pool: Pool;
+  /** May bulk writes use COPY FROM STDIN on this server? */
+  copy: boolean;
   close(): Promise<void>;
 }
 
 /** Prisma's query compiler over a `pg` pool (no native engine), and the pool itself for bulk COPY. */
-export function createDatabase(database: { url: string; poolSize: number }): Database {
+export function createDatabase(database: { url: string; poolSize: number; copy?: boolean }): Database {
   const pool = new Pool({ connectionString: database.url, max: database.poolSize });
+  // A connection the server drops while idle in the pool is discarded by pg; without a listener the
+  // 'error' event would end the process.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     pool,
+    copy: database.copy ?? true,
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { buildApp } from '../api/app';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../dev/local-stack/embedded-postgres';
 import { migrateDatabase, pendingMigrations } from '../dev/local-stack/migrations';
-import { createPrismaClient, type PrismaClient } from '../lib/db';
+import { createStagingWriter } from '../activities/file-import/staging';
+import { createDatabase, createPrismaClient, type PrismaClient } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createTenant } from '../lib/tenants';
 import { bearer, startStack, type TestStack } from './support/stack';
@@ -46,6 +47,17 @@ test('starts, migrates with prisma migrate deploy, serves API requests, and keep
   const index = await prisma.$queryRaw<{ indexdef: string }[]>`SELECT indexdef FROM pg_indexes WHERE indexname = 'KeywordMetric_identity_key'`;
   expect(index[0]?.indexdef).toMatch(/NULLS NOT DISTINCT/);
   await app.close();
+
+  // File imports stage rows without COPY here (PGlite's socket server has no COPY FROM STDIN).
+  const database = createDatabase({ url: postgres.url, poolSize: 1, copy: false });
+  const log = await database.prisma.syncLog.create({ data: { companyId: tenant.companyId, syncType: 'csv_upload', status: 'started' } });
+  const row = { date: '2026-11-24', portfolioName: null, campaignName: 'SP - Garlic', adGroupName: 'Exact', keyword: 'garlic press', matchType: 'exact' as const,
+    searchTerm: "garlic press, 'steel'", impressions: 10, clicks: 1, spend: '0.50', orders: 0, sales: '0', metadata: { currency: 'USD' } };
+  await createStagingWriter(database.pool, { copy: false }).commitBatch(log.id, 'keyword_metrics', [{ ...row, rowNumber: 2 }, { ...row, searchTerm: null, rowNumber: 3 }], []);
+  const staged = await database.prisma.importStagedKeywordMetric.findMany({ where: { syncLogId: log.id }, orderBy: { rowNumber: 'asc' } });
+  expect(staged.map((s) => [s.rowNumber, s.campaignRef, s.searchTerm, s.spend.toString()])).toEqual([[2, 'SP - Garlic', "garlic press, 'steel'", '0.5'], [3, 'SP - Garlic', null, '0.5']]);
+  expect((await database.prisma.syncLog.findUniqueOrThrow({ where: { id: log.id } })).recordsProcessed).toBe(2);
+  await database.close();
   await prisma.$disconnect();
   await postgres.stop();
 

@@ -134,6 +134,7 @@ test('a worker that stops mid-file: the retry on another worker resumes after th
     namespace: stack.config.temporal.namespace,
     taskQueue: stack.config.temporal.taskQueue,
     database: stack.database,
+    config: stack.config,
     files,
     shutdownGraceSeconds: 1,
     workflowBundle: await workflowBundle(),

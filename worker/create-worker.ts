@@ -1,5 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { Config } from '../lib/config';
+import { CredentialStore } from '../lib/credentials/credential-store';
+import { cipherFrom } from '../lib/crypto/credential-cipher';
 import type { Database } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
 
@@ -7,7 +10,8 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  database: Pick<Database, 'prisma' | 'pool'>;
+  database: Pick<Database, 'prisma' | 'pool' | 'copy'>;
+  config: Pick<Config, 'credentials' | 'amazonAds'>;
   files: FileStore;
   shutdownGraceSeconds: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise workflows/ is bundled at start. */
@@ -20,7 +24,14 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ prisma: options.database.prisma, pool: options.database.pool, files: options.files }),
+    activities: createActivities({
+      prisma: options.database.prisma,
+      pool: options.database.pool,
+      copy: options.database.copy,
+      files: options.files,
+      store: new CredentialStore(options.database.prisma, cipherFrom(options.config.credentials)),
+      amazonAds: options.config.amazonAds,
+    }),
     // Running activities get this long to finish (or heartbeat a checkpoint) before they are cancelled.
     shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,
   });

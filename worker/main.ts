@@ -45,6 +45,7 @@ export async function runWorker(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       database,
+      config,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
     });

@@ -1,3 +1,4 @@
 // The worker's workflowsPath: every workflow type is exported from here.
 export { fileImportWorkflow } from './file-import';
 export { retentionCleanupWorkflow } from './retention-cleanup';
+export { amazonAdsSyncWorkflow } from './amazon-ads-sync';

@@ -100,8 +100,8 @@ function asFailure(err: unknown): never {
   throw err;
 }
 
-export function createFileImportActivities({ prisma, pool, files }: { prisma: PrismaClient; pool: Pool; files: FileStore }) {
-  const { commitBatch } = createStagingWriter(pool);
+export function createFileImportActivities({ prisma, pool, copy, files }: { prisma: PrismaClient; pool: Pool; copy: boolean; files: FileStore }) {
+  const { commitBatch } = createStagingWriter(pool, { copy });
 
   return {
     /** Detects the file's format from its header row and records it on the SyncLog. */

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { FileFormat, KeywordRow, SalesRow } from '../../integrations/file-formats/format';
 
@@ -26,7 +26,17 @@ function field(value: string | number | null): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-const STAGING: Record<FileFormat['target'], { table: string; columns: string; line(syncLogId: string, row: StagedRow): string }> = {
+interface StagingTable {
+  table: string;
+  columns: string;
+  /** The row as a CSV line for COPY. */
+  line(syncLogId: string, row: StagedRow): string;
+  /** The column types, for INSERT … SELECT FROM jsonb_to_recordset where COPY is not available. */
+  recordType: string;
+  record(row: StagedRow): Record<string, unknown>;
+}
+
+const STAGING: Record<FileFormat['target'], StagingTable> = {
   keyword_metrics: {
     table: 'ImportStagedKeywordMetric',
     columns:
@@ -39,6 +49,13 @@ const STAGING: Record<FileFormat['target'], { table: string; columns: string; li
         field(r.matchType), field(r.searchTerm), r.impressions, r.clicks, r.spend, r.orders, r.sales, field(JSON.stringify(r.metadata)),
       ].join(',');
     },
+    recordType:
+      '"rowNumber" int, "date" date, "portfolioName" text, "campaignRef" text, "adGroupRef" text, "keyword" text, "matchType" text, ' +
+      '"searchTerm" text, "impressions" bigint, "clicks" bigint, "spend" numeric, "orders" bigint, "sales" numeric, "metadata" jsonb',
+    record(staged) {
+      const r = staged as KeywordRow & { rowNumber: number };
+      return { ...r, campaignRef: r.campaignName, adGroupRef: r.adGroupName };
+    },
   },
   sales_daily: {
     table: 'ImportStagedSalesDaily',
@@ -47,21 +64,38 @@ const STAGING: Record<FileFormat['target'], { table: string; columns: string; li
       const r = staged as SalesRow & { rowNumber: number };
       return [field(syncLogId), r.rowNumber, r.date, field(r.asin), field(r.sku), r.sales, field(r.units)].join(',');
     },
+    recordType: '"rowNumber" int, "date" date, "asin" text, "sku" text, "sales" numeric, "units" bigint',
+    record: (staged) => staged as unknown as Record<string, unknown>,
   },
 };
 
-export function createStagingWriter(pool: Pool) {
+async function stageRows(client: PoolClient, staging: StagingTable, syncLogId: string, rows: StagedRow[], copy: boolean): Promise<void> {
+  if (copy) {
+    const stream = client.query(copyFrom(`COPY "${staging.table}" (${staging.columns}) FROM STDIN WITH (FORMAT csv)`));
+    // One chunk per batch: a CopyData message per row would cost more than the rows.
+    await pipeline(Readable.from([rows.map((row) => `${staging.line(syncLogId, row)}\n`).join('')]), stream);
+    return;
+  }
+  const columns = staging.columns.split(', ').slice(1).join(', ');
+  await client.query(
+    `INSERT INTO "${staging.table}" (${staging.columns}) SELECT $1, ${columns} FROM jsonb_to_recordset($2::jsonb) AS r(${staging.recordType})`,
+    [syncLogId, JSON.stringify(rows.map((row) => staging.record(row)))],
+  );
+}
+
+/** `copy`: use COPY FROM STDIN (much faster; not available on the embedded PGlite's socket server). */
+export function createStagingWriter(pool: Pool, options: { copy: boolean }) {
   return {
     async commitBatch(syncLogId: string, target: FileFormat['target'], rows: StagedRow[], rejects: Rejection[]): Promise<void> {
       const staging = STAGING[target];
       const client = await pool.connect();
+      // A connection lost mid-batch also emits 'error' on the client; the failed query reports it.
+      const ignore = () => undefined;
+      client.on('error', ignore);
+      let failure: Error | undefined;
       try {
         await client.query('BEGIN');
-        if (rows.length > 0) {
-          const copy = client.query(copyFrom(`COPY "${staging.table}" (${staging.columns}) FROM STDIN WITH (FORMAT csv)`));
-          // One chunk per batch: a CopyData message per row would cost more than the rows.
-          await pipeline(Readable.from([rows.map((row) => `${staging.line(syncLogId, row)}\n`).join('')]), copy);
-        }
+        if (rows.length > 0) await stageRows(client, staging, syncLogId, rows, options.copy);
         if (rejects.length > 0) {
           await client.query(
             `INSERT INTO "ImportRejectedRow" ("id", "syncLogId", "rowNumber", "column", "value", "reason", "row")
@@ -77,10 +111,12 @@ export function createStagingWriter(pool: Pool) {
         );
         await client.query('COMMIT');
       } catch (err) {
+        failure = err as Error;
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off('error', ignore);
+        client.release(failure); // a client that failed is discarded, not reused
       }
     },
   };

@@ -7,6 +7,7 @@ import { isPortFree } from '../../lib/net/free-port';
 import { createTenant } from '../../lib/tenants';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { applyPendingMigrations } from './migrations';
+import { startAmazonAdsSimulator } from '../simulators/amazon-ads/server';
 import { ROOT, spawnTs, stopChild, waitForHttp } from './processes';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -75,6 +76,36 @@ async function databaseFor(stack: Stoppable[]): Promise<string> {
   return postgres.url;
 }
 
+const DEMO_AMAZON_ADS = {
+  clientId: 'amzn1.application-oa2-client.local-demo',
+  clientSecret: 'local-demo-secret',
+  refreshToken: 'Atzr|local-demo-refresh-token',
+};
+
+/**
+ * The Amazon Ads app of AMAZON_ADS_CLIENT_ID/SECRET if set; otherwise the Amazon Ads simulator on
+ * AMAZON_ADS_SIMULATOR_PORT (default 8911), with a demo account whose refresh token is printed at the end.
+ */
+async function amazonAdsFor(stack: Stoppable[]): Promise<{ env: NodeJS.ProcessEnv; demoRefreshToken?: string }> {
+  if (process.env.AMAZON_ADS_CLIENT_ID) {
+    say('Amazon Ads: AMAZON_ADS_CLIENT_ID');
+    return { env: {} };
+  }
+  const port = Number(process.env.AMAZON_ADS_SIMULATOR_PORT ?? 8911);
+  const sim = await startAmazonAdsSimulator({ ...DEMO_AMAZON_ADS, refreshTokens: [DEMO_AMAZON_ADS.refreshToken], port });
+  stack.push({ name: 'Amazon Ads simulator', stop: sim.close });
+  say(`Amazon Ads: simulator on ${sim.url} (set AMAZON_ADS_CLIENT_ID to use Amazon)`);
+  return {
+    env: {
+      AMAZON_ADS_CLIENT_ID: DEMO_AMAZON_ADS.clientId,
+      AMAZON_ADS_CLIENT_SECRET: DEMO_AMAZON_ADS.clientSecret,
+      AMAZON_ADS_API_URL: sim.url,
+      AMAZON_ADS_TOKEN_URL: `${sim.url}/auth/o2/token`,
+    },
+    demoRefreshToken: DEMO_AMAZON_ADS.refreshToken,
+  };
+}
+
 /** TEMPORAL_ADDRESS if set, otherwise the Temporal dev server with its Web UI (started and added to the stack). */
 async function temporalFor(stack: Stoppable[]): Promise<{ address: string; uiUrl?: string }> {
   if (process.env.TEMPORAL_ADDRESS) {
@@ -123,6 +154,7 @@ async function main(): Promise<void> {
     const applied = await applyPendingMigrations(databaseUrl);
     say(applied.length > 0 ? `database migrated (${applied.join(', ')})` : 'database schema up to date');
     const token = await demoToken(databaseUrl);
+    const amazonAds = await amazonAdsFor(stack);
 
     const apiPort = process.env.API_PORT ?? '3000';
     const env: NodeJS.ProcessEnv = {
@@ -131,9 +163,12 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: temporal.address,
       ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
       API_PORT: apiPort,
+      ...amazonAds.env,
       CREDENTIAL_KEYS: process.env.CREDENTIAL_KEYS ?? (await localCredentialKeys()),
       // PGlite serves one query at a time; small pools keep the worker and the API from queueing behind each other.
       DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? (process.env.DATABASE_URL ? '10' : '2'),
+      // PGlite's socket server does not speak COPY FROM STDIN: file imports stage rows with INSERT there.
+      DATABASE_COPY: process.env.DATABASE_COPY ?? (process.env.DATABASE_URL ? 'true' : 'false'),
     };
     if (!process.env.CREDENTIAL_KEYS) env.CREDENTIAL_KEY_CURRENT = 'local1';
     for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
@@ -159,6 +194,12 @@ async function main(): Promise<void> {
         token ? `  Demo token    ${token}` : '  Demo token    (not found: create a tenant with `npm run tenant:create`)',
         '',
         `  Try: curl -X POST -H "Authorization: Bearer ${token ?? '<token>'}" ${apiUrl}/retention-runs`,
+        ...(amazonAds.demoRefreshToken
+          ? [
+              `       curl -X POST -H "Authorization: Bearer ${token ?? '<token>'}" -H 'content-type: application/json' \\`,
+              `            -d '{"refreshToken":"${amazonAds.demoRefreshToken}"}' ${apiUrl}/integrations/amazon-ads   (the simulated Amazon Ads account)`,
+            ]
+          : []),
         '  Ctrl-C stops everything; data stays in .data/ for the next start.',
         '',
       ].join('\n'),

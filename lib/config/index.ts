@@ -23,6 +23,7 @@ const envSchema = z.object({
 
   DATABASE_URL: z.string().url().default(DEFAULT_DATABASE_URL),
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
+  DATABASE_COPY: z.enum(['true', 'false']).default('true'),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -39,6 +40,11 @@ const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '..', '.data', 'uploads')),
   MAX_UPLOAD_BYTES: integer(1, 50 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
 
+  AMAZON_ADS_CLIENT_ID: z.string().min(1).optional(),
+  AMAZON_ADS_CLIENT_SECRET: z.string().min(1).optional(),
+  AMAZON_ADS_API_URL: z.string().url().default('https://advertising-api.amazon.com'),
+  AMAZON_ADS_TOKEN_URL: z.string().url().default('https://api.amazon.com/auth/o2/token'),
+
   RETENTION_METRICS_DAYS: integer(1, 36500).default(730),
   RETENTION_SYNC_LOG_DAYS: integer(1, 36500).default(90),
   RETENTION_NOTIFICATION_DAYS: integer(1, 36500).default(30),
@@ -49,11 +55,14 @@ const envSchema = z.object({
 export interface Config {
   env: 'development' | 'production' | 'test';
   log: { level: string; pretty: boolean };
-  database: { url: string; poolSize: number };
+  /** `copy`: bulk writes may use COPY FROM STDIN (the embedded PGlite's socket server cannot). */
+  database: { url: string; poolSize: number; copy: boolean };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string; shutdownGraceSeconds: number };
   api: { host: string; port: number };
   uploads: { dir: string; maxBytes: number };
   credentials: { keys: Map<string, Buffer>; currentKeyId: string };
+  /** Null until AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET are set (the LWA app of the deployment). */
+  amazonAds: { clientId: string; clientSecret: string; apiUrl: string; tokenUrl: string } | null;
   retention: {
     metricsDays: number;
     syncLogDays: number;
@@ -113,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
       pretty: e.LOG_PRETTY ? e.LOG_PRETTY === 'true' : e.NODE_ENV === 'development',
     },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, copy: e.DATABASE_COPY === 'true' },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -124,6 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.API_HOST, port: e.API_PORT },
     uploads: { dir: path.resolve(e.UPLOAD_DIR), maxBytes: e.MAX_UPLOAD_BYTES },
     credentials: { keys, currentKeyId },
+    amazonAds:
+      e.AMAZON_ADS_CLIENT_ID && e.AMAZON_ADS_CLIENT_SECRET
+        ? { clientId: e.AMAZON_ADS_CLIENT_ID, clientSecret: e.AMAZON_ADS_CLIENT_SECRET, apiUrl: e.AMAZON_ADS_API_URL, tokenUrl: e.AMAZON_ADS_TOKEN_URL }
+        : null,
     retention: {
       metricsDays: e.RETENTION_METRICS_DAYS,
       syncLogDays: e.RETENTION_SYNC_LOG_DAYS,

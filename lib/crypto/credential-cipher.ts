@@ -95,3 +95,8 @@ function open(key: Buffer, ivB64: string, encryptedB64: string, tagB64: string, 
     throw new TamperedCredentialError('Credential failed authentication: it was altered, or belongs to another record');
   }
 }
+
+/** The cipher of a configuration's key ring. */
+export function cipherFrom(credentials: { keys: ReadonlyMap<string, Buffer>; currentKeyId: string }): CredentialCipher {
+  return new CredentialCipher(credentials.keys, credentials.currentKeyId);
+}

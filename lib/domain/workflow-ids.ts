@@ -12,3 +12,8 @@ export function retentionWorkflowId(companyId: string | null): string {
 export function fileImportWorkflowId(importId: string): string {
   return `file-import-${importId}`;
 }
+
+/** At most one Amazon Ads sync per credential at a time: a second start collides. */
+export function amazonAdsSyncWorkflowId(credentialId: string): string {
+  return `amazon-ads-sync-${credentialId}`;
+}

@@ -43,8 +43,8 @@ export function testConfig(overrides: Partial<Config['temporal']> = {}): Config 
   return { ...config, temporal: { ...config.temporal, taskQueue: `test-${randomUUID()}`, ...overrides } };
 }
 
-export async function startStack(options: { worker?: boolean; api?: boolean } = {}): Promise<TestStack> {
-  const config = testConfig();
+export async function startStack(options: { worker?: boolean; api?: boolean; configure?: (config: Config) => Config } = {}): Promise<TestStack> {
+  const config = (options.configure ?? ((c: Config) => c))(testConfig());
   const database = createDatabase({ ...config.database, poolSize: 5 });
   const { prisma } = database;
   quietRuntime();
@@ -73,6 +73,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean } = 
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       database,
+      config,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: 1,
       workflowBundle: await workflowBundle(),
