@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { bookkeeping } from './shared/bookkeeping';
 
 export interface AmazonAdsSyncInput {
   syncLogId: string;
@@ -12,11 +13,6 @@ export interface AmazonAdsSyncInput {
 export interface AmazonAdsSyncResult {
   entities: { processed: number; created: number; updated: number };
 }
-
-const syncLogs = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['SyncLogNotFound'] },
-});
 
 const amazonAds = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -42,7 +38,7 @@ function failureOf(err: unknown): { type: string | undefined; message: string } 
  * company's users; the SyncLog says what happened either way.
  */
 export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<AmazonAdsSyncResult> {
-  await syncLogs.openSyncLog({
+  await bookkeeping.openSyncLog({
     id: input.syncLogId,
     syncType: input.syncType,
     companyId: input.companyId,
@@ -52,7 +48,7 @@ export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<
   });
   try {
     const entities = await amazonAds.syncAmazonAdsEntities({ credentialId: input.credentialId });
-    await syncLogs.finishSyncLog({
+    await bookkeeping.finishSyncLog({
       id: input.syncLogId,
       status: 'completed',
       counts: { ...entities, failed: 0 },
@@ -62,8 +58,8 @@ export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<
   } catch (err) {
     const failure = failureOf(err);
     await CancellationScope.nonCancellable(async () => {
-      if (failure.type === 'InvalidGrant') await syncLogs.credentialRevoked({ credentialId: input.credentialId, reason: failure.message });
-      await syncLogs.finishSyncLog({ id: input.syncLogId, status: 'failed', errorMessage: failure.message });
+      if (failure.type === 'InvalidGrant') await bookkeeping.credentialRevoked({ credentialId: input.credentialId, reason: failure.message });
+      await bookkeeping.finishSyncLog({ id: input.syncLogId, status: 'failed', errorMessage: failure.message });
     });
     throw err;
   }

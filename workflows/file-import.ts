@@ -1,7 +1,7 @@
 import { ActivityFailure, CancellationScope, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { FileImportActivities } from '../activities/file-import';
 import type { KeywordSource } from '../integrations/file-formats/format';
-import type { SyncLogActivities } from '../activities/sync-logs';
+import { bookkeeping } from './shared/bookkeeping';
 
 export interface FileImportInput {
   syncLogId: string;
@@ -37,11 +37,6 @@ export const fileImportProgressQuery = defineQuery<FileImportProgress>('progress
 
 const FIRST_ERRORS_KEPT = 20;
 
-const syncLogs = proxyActivities<SyncLogActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['SyncLogNotFound'] },
-});
-
 const inspect = proxyActivities<FileImportActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['UnknownFileFormat', 'UnreadableFile', 'FileMissing', 'ReportDateRequired'] },
@@ -73,7 +68,7 @@ export async function fileImportWorkflow(input: FileImportInput): Promise<FileIm
   setHandler(fileImportProgressQuery, () => progress);
   const ref = { syncLogId: input.syncLogId, fileKey: input.fileKey, fileName: input.fileName };
 
-  await syncLogs.openSyncLog({
+  await bookkeeping.openSyncLog({
     id: input.syncLogId,
     syncType: 'csv_upload',
     companyId: input.companyId,
@@ -115,7 +110,7 @@ export async function fileImportWorkflow(input: FileImportInput): Promise<FileIm
 
     const firstErrors = staged.rejected > 0 ? await inspect.firstRejections({ syncLogId: input.syncLogId, limit: FIRST_ERRORS_KEPT }) : [];
     progress.phase = staged.rejected > 0 ? 'partial' : 'completed';
-    await syncLogs.finishSyncLog({
+    await bookkeeping.finishSyncLog({
       id: input.syncLogId,
       status: progress.phase,
       errorMessage:
@@ -129,7 +124,7 @@ export async function fileImportWorkflow(input: FileImportInput): Promise<FileIm
     progress.phase = 'failed';
     await CancellationScope.nonCancellable(async () => {
       await merge.discardStagedRows({ syncLogId: input.syncLogId });
-      await syncLogs.finishSyncLog({ id: input.syncLogId, status: 'failed', errorMessage: failureMessage(err) });
+      await bookkeeping.finishSyncLog({ id: input.syncLogId, status: 'failed', errorMessage: failureMessage(err) });
     });
     throw err;
   }

@@ -9,8 +9,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RetentionActivities } from '../activities/retention';
-import type { SyncLogActivities } from '../activities/sync-logs';
 import { retentionCutoffs, type RetentionCutoffs, type RetentionPolicy } from '../lib/domain/retention';
+import { bookkeeping } from './shared/bookkeeping';
 
 export interface RetentionCleanupInput {
   /** Set by the API, which creates the SyncLog before starting; the schedule leaves it out. */
@@ -33,11 +33,6 @@ export interface RetentionProgress {
 }
 
 export const retentionProgressQuery = defineQuery<RetentionProgress>('progress');
-
-const syncLogs = proxyActivities<SyncLogActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['SyncLogNotFound'] },
-});
 
 const purge = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '2 hours',
@@ -64,7 +59,7 @@ export async function retentionCleanupWorkflow(input: RetentionCleanupInput): Pr
   const progress: RetentionProgress = { phase: 'starting', deleted: { keywordMetrics: 0, syncLogs: 0, notifications: 0 } };
   setHandler(retentionProgressQuery, () => progress);
 
-  await syncLogs.openSyncLog({
+  await bookkeeping.openSyncLog({
     id: syncLogId,
     syncType: 'retention_cleanup',
     companyId: input.companyId,
@@ -86,11 +81,11 @@ export async function retentionCleanupWorkflow(input: RetentionCleanupInput): Pr
     progress.phase = 'failed';
     // Record the failure even when the run is being cancelled.
     await CancellationScope.nonCancellable(() =>
-      syncLogs.finishSyncLog({ id: syncLogId, status: 'failed', errorMessage: `Retention cleanup failed: ${failureMessage(err)}` }),
+      bookkeeping.finishSyncLog({ id: syncLogId, status: 'failed', errorMessage: `Retention cleanup failed: ${failureMessage(err)}` }),
     );
     throw err;
   }
-  await syncLogs.finishSyncLog({ id: syncLogId, status: 'completed', errorDetails: { cutoffs, deleted: progress.deleted } });
+  await bookkeeping.finishSyncLog({ id: syncLogId, status: 'completed', errorDetails: { cutoffs, deleted: progress.deleted } });
   progress.phase = 'done';
   return { syncLogId, cutoffs, deleted: progress.deleted };
 }

@@ -35,3 +35,5 @@ export function createCredentialStatusActivities({ prisma }: { prisma: PrismaCli
     },
   };
 }
+
+export type CredentialStatusActivities = ReturnType<typeof createCredentialStatusActivities>;
