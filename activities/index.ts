@@ -5,6 +5,7 @@ import type { PrismaClient } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
 import { createCredentialStatusActivities } from './amazon-ads/credential-status';
 import { createAmazonAdsEntityActivities } from './amazon-ads/entities';
+import { createAmazonAdsReportActivities } from './amazon-ads/reports';
 import { createFileImportActivities } from './file-import';
 import { createRetentionActivities } from './retention';
 import { createSyncLogActivities } from './sync-logs';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createRetentionActivities(deps),
     ...createFileImportActivities(deps),
     ...createAmazonAdsEntityActivities(deps),
+    ...createAmazonAdsReportActivities(deps),
     ...createCredentialStatusActivities(deps),
   };
 }

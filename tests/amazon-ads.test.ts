@@ -3,6 +3,7 @@ import { startAmazonAdsSimulator, type AmazonAdsSimulator } from '../dev/simulat
 import { AmazonAdsClient } from '../integrations/amazon-ads/ads-client';
 import { InvalidGrantError, ThrottledError } from '../integrations/amazon-ads/errors';
 import { refreshAccessToken } from '../integrations/amazon-ads/login-with-amazon';
+import { dayIn, planReportWindows } from '../lib/domain/report-windows';
 import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
 import type { CreatedTenant } from '../lib/tenants';
 import { bearer, newTenant, startStack, type TestStack } from './support/stack';
@@ -17,12 +18,12 @@ let baseUrl: string;
 let lwa: { tokenUrl: string; clientId: string; clientSecret: string };
 
 beforeAll(async () => {
-  sim = await startAmazonAdsSimulator({ ...CLIENT, seed: 7, campaignsPerProfile: 130 });
+  sim = await startAmazonAdsSimulator({ ...CLIENT, seed: 7, campaignsPerProfile: 12, reportDelayMs: 200 });
   lwa = { tokenUrl: `${sim.url}/auth/o2/token`, ...CLIENT };
   stack = await startStack({
     worker: true,
     api: true,
-    configure: (config) => ({ ...config, amazonAds: { ...CLIENT, apiUrl: sim.url, tokenUrl: lwa.tokenUrl } }),
+    configure: (config) => ({ ...config, amazonAds: { ...CLIENT, apiUrl: sim.url, tokenUrl: lwa.tokenUrl, lookbackDays: 14, reportPollMs: 100 } }),
   });
   await stack.app!.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(stack.app!.server.address() as AddressInfo).port}`;
@@ -58,10 +59,11 @@ describe('the client against the simulator', () => {
     const [profile] = await client.listProfiles();
     expect(profile).toMatchObject({ profileId: '3180000000000001', countryCode: 'US', timezone: 'America/Los_Angeles' });
     const campaigns = [];
-    for await (const page of client.list('campaigns', profile!.profileId)) campaigns.push(...page);
+    const before = sim.simulator.requests.length;
+    for await (const page of client.list('campaigns', profile!.profileId, 5)) campaigns.push(...page);
     expect(campaigns.map((c) => c.campaignId)).toEqual(sim.simulator.campaignsOf(3180000000000001).map((c) => c.campaignId));
-    const calls = sim.simulator.requests.filter((r) => r.route === 'campaigns' && r.scope === profile!.profileId);
-    expect(calls.length).toBe(2); // 130 campaigns, 100 a page
+    const calls = sim.simulator.requests.slice(before).filter((r) => r.route === 'campaigns');
+    expect(calls.length).toBe(3); // 12 campaigns, 5 a page
     expect(calls.every((c) => c.contentType === 'application/vnd.spCampaign.v3+json' && c.clientIdHeader === CLIENT.clientId)).toBe(true);
   });
 
@@ -77,6 +79,20 @@ describe('the client against the simulator', () => {
     const before = sim.simulator.requests.filter((r) => r.route === 'token').length;
     expect((await client.listProfiles()).length).toBe(2);
     expect(sim.simulator.requests.filter((r) => r.route === 'token').length).toBe(before + 1);
+  });
+
+  test('an identical report already in flight (425) is adopted, and the download link is fetched without the API headers', async () => {
+    const client = clientFor(sim.simulator.issueRefreshToken());
+    const first = await client.createReport('3180000000000001', 'spSearchTerm', '2026-11-01', '2026-11-02');
+    const second = await client.createReport('3180000000000001', 'spSearchTerm', '2026-11-01', '2026-11-02');
+    expect(second).toEqual({ reportId: first.reportId, duplicate: true });
+    await new Promise((r) => setTimeout(r, 250));
+    const report = await client.getReport('3180000000000001', first.reportId);
+    expect(report.status).toBe('COMPLETED');
+    const rows = [];
+    for await (const row of client.downloadReport(report.url!)) rows.push(row);
+    expect(rows).toEqual(sim.simulator.rowsOf(3180000000000001, 'spSearchTerm', '2026-11-01', '2026-11-02').map((row) => expect.objectContaining({ searchTerm: row.searchTerm, cost: row.cost })));
+    expect(sim.simulator.requests.filter((r) => r.route === 'download').every((r) => !r.hasAuthorization && r.status === 200)).toBe(true);
   });
 
   test('a revoked refresh token is an InvalidGrantError', async () => {
@@ -106,13 +122,16 @@ describe('connecting and syncing over HTTP', () => {
     expect(listed).not.toMatch(/Atz[ar]\||encrypted/i);
 
     const us = body.integrations[0].id as string;
-    expect(await finished(us)).toMatchObject({ entities: { created: 3 + 130 + sim.simulator.adGroupsOf(3180000000000001).length, updated: 0 } });
+    const result = (await finished(us)) as Json;
+    expect(result.entities).toMatchObject({ created: 3 + 12 + sim.simulator.adGroupsOf(3180000000000001).length, updated: 0 });
+    expect(result.reports).toHaveLength(4); // 94 days in 4 windows of at most 31; no brand chosen for two profiles: no sales report
+    expect(result.reports.every((r: Json) => r.status === 'loaded')).toBe(true);
     const counts = async () => ({
       portfolios: await stack.prisma.adPortfolio.count({ where: { credentialId: us } }),
       campaigns: await stack.prisma.adCampaign.count({ where: { credentialId: us } }),
       adGroups: await stack.prisma.adGroup.count({ where: { campaign: { credentialId: us } } }),
     });
-    expect(await counts()).toEqual({ portfolios: 3, campaigns: 130, adGroups: sim.simulator.adGroupsOf(3180000000000001).length });
+    expect(await counts()).toEqual({ portfolios: 3, campaigns: 12, adGroups: sim.simulator.adGroupsOf(3180000000000001).length });
     const withPortfolio = sim.simulator.campaignsOf(3180000000000001).filter((c) => c.portfolioId).length;
     expect(await stack.prisma.adCampaign.count({ where: { credentialId: us, portfolioId: { not: null } } })).toBe(withPortfolio);
     const log = await stack.prisma.syncLog.findUniqueOrThrow({ where: { id: body.syncs[0].syncLogId } });
@@ -122,7 +141,7 @@ describe('connecting and syncing over HTTP', () => {
     const again = await fetch(`${baseUrl}/integrations/${us}/syncs`, { method: 'POST', headers: { ...bearer(tenant.token), 'content-type': 'application/json' }, body: JSON.stringify({ type: 'incremental' }) });
     expect(again.status).toBe(202);
     expect(await finished(us)).toMatchObject({ entities: { created: 0, updated: 0 } });
-    expect(await counts()).toEqual({ portfolios: 3, campaigns: 130, adGroups: sim.simulator.adGroupsOf(3180000000000001).length });
+    expect(await counts()).toEqual({ portfolios: 3, campaigns: 12, adGroups: sim.simulator.adGroupsOf(3180000000000001).length });
     expect((await stack.prisma.integrationCredential.findUniqueOrThrow({ where: { id: us } })).lastUsedAt).not.toBeNull();
   });
 
@@ -175,5 +194,68 @@ describe('connecting and syncing over HTTP', () => {
     expect((await fetch(`${baseUrl}/integrations/${id}/syncs`, { method: 'POST', headers: { ...bearer(other.token), 'content-type': 'application/json' }, body: '{"type":"full"}' })).status).toBe(404);
     expect((await fetch(`${baseUrl}/integrations/${id}`, { method: 'DELETE', headers: bearer(tenant.token) })).status).toBe(204);
     expect((await stack.prisma.integrationCredential.findUniqueOrThrow({ where: { id } })).status).toBe('revoked');
+  });
+});
+
+describe('reports', () => {
+  async function apiTotals(companyId: string) {
+    const [row] = await stack.prisma.$queryRaw<Json[]>`
+      SELECT count(*)::int AS rows, coalesce(sum("spend"), 0)::text AS spend, coalesce(sum("sales"), 0)::text AS sales, count(DISTINCT "date")::int AS days
+      FROM "KeywordMetric" WHERE "companyId" = ${companyId} AND "source" = 'api'`;
+    return row;
+  }
+  function simulatorTotals(profileId: number, windows: Array<{ startDate: string; endDate: string }>) {
+    let cents = { spend: 0, sales: 0, adSales: 0 };
+    let rows = 0;
+    for (const w of windows) {
+      for (const row of sim.simulator.rowsOf(profileId, 'spSearchTerm', w.startDate, w.endDate)) {
+        rows += 1;
+        cents = { ...cents, spend: cents.spend + Math.round(Number(row.cost) * 100), sales: cents.sales + Math.round(Number(row.sales7d) * 100) };
+      }
+      for (const row of sim.simulator.rowsOf(profileId, 'spAdvertisedProduct', w.startDate, w.endDate)) cents.adSales += Math.round(Number(row.attributedSalesSameSku7d) * 100);
+    }
+    return { rows, spend: (cents.spend / 100).toFixed(2), sales: (cents.sales / 100).toFixed(2), adSales: (cents.adSales / 100).toFixed(2) };
+  }
+  const adSales = async (brandId: string) =>
+    (await stack.prisma.$queryRaw<Json[]>`SELECT coalesce(sum("adAttributedSales"), 0)::text AS s FROM "SalesDaily" WHERE "brandId" = ${brandId} AND "asin" IS NOT NULL`)[0].s;
+
+  test('a full sync stores the reports of every day Amazon keeps, equal to the cent; an incremental one after restatement updates in place', async () => {
+    const tenant = await newTenant(stack.prisma);
+    const body = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000002'] })).text) as Json;
+    const credentialId = body.integrations[0].id as string;
+    expect(body.integrations[0].brandId).toBe(tenant.brandId); // the company's only brand
+    const full = (await finished(credentialId)) as Json;
+    const windows = planReportWindows({ today: dayIn('America/Toronto', Date.now()), full: true, loadedThrough: null, lookbackDays: 14 });
+    expect(full.reports.map((r: Json) => [r.startDate, r.endDate])).toEqual(expect.arrayContaining(windows.map((w) => [w.startDate, w.endDate])));
+    const expected = simulatorTotals(3180000000000002, windows);
+    expect(await apiTotals(tenant.companyId)).toEqual({ rows: expected.rows, spend: expected.spend, sales: expected.sales, days: 94 });
+    expect(await adSales(tenant.brandId!)).toBe(expected.adSales);
+    const log = await stack.prisma.syncLog.findUniqueOrThrow({ where: { id: body.syncs[0].syncLogId } });
+    expect(log.errorDetails).toMatchObject({ reportsThrough: windows.at(-1)!.endDate, timezone: 'America/Toronto' });
+
+    // Attribution restates the last 14 days; the incremental sync reads them again and updates rows in place.
+    sim.simulator.restate();
+    const started = await fetch(`${baseUrl}/integrations/${credentialId}/syncs`, { method: 'POST', headers: { ...bearer(tenant.token), 'content-type': 'application/json' }, body: '{"type":"incremental"}' });
+    const { syncLogId } = (await started.json()) as Json;
+    const incremental = (await finished(credentialId)) as Json;
+    expect(incremental.reports[0].startDate).toBe(new Date(Date.parse(`${windows.at(-1)!.endDate}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10));
+    const after = simulatorTotals(3180000000000002, windows);
+    expect(after.sales).not.toBe(expected.sales);
+    expect(await apiTotals(tenant.companyId)).toEqual({ rows: after.rows, spend: after.spend, sales: after.sales, days: 94 });
+    expect(await adSales(tenant.brandId!)).toBe(after.adSales);
+    const incrementalLog = await stack.prisma.syncLog.findUniqueOrThrow({ where: { id: syncLogId } });
+    expect(incrementalLog).toMatchObject({ status: 'completed', syncType: 'amazon_ads_incremental' });
+    expect(incrementalLog.recordsUpdated).toBeGreaterThan(0);
+  });
+
+  test('a report Amazon fails to generate makes the run partial, and the cursor stops before it', async () => {
+    const tenant = await newTenant(stack.prisma);
+    sim.simulator.injectFault({ route: 'reports.create', status: 400, times: 1 });
+    const body = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000002'] })).text) as Json;
+    const result = (await finished(body.integrations[0].id)) as Json;
+    expect(result.reports.filter((r: Json) => r.status === 'failed')).toHaveLength(1);
+    const log = await stack.prisma.syncLog.findUniqueOrThrow({ where: { id: body.syncs[0].syncLogId } });
+    expect(log).toMatchObject({ status: 'partial', recordsFailed: 1, errorMessage: expect.stringMatching(/1 of 8 reports failed/) });
+    expect((log.errorDetails as Json).reportsThrough).toBeNull(); // the first window failed: nothing is certain yet
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { normalizeHeader } from '../integrations/file-formats/headers';
 import { detectFormat, UnknownFileFormatError } from '../integrations/file-formats/registry';
 import { checkRow } from '../integrations/file-formats/row-schemas';
+import { planReportWindows } from '../lib/domain/report-windows';
 import { CellError, cleanCell, parseAsin, parseDate, parseDateRange, parseDecimal, parseInteger, parseMoney, parsePercent } from '../integrations/file-formats/values';
 
 describe('cell values', () => {
@@ -153,5 +154,22 @@ describe('normalized rows are checked against what the database columns hold', (
     [{ keyword: '' }, 'keyword', 'is empty'],
   ])('%j is rejected on its field', (change, field, reason) => {
     expect(checkRow('keyword_metrics', { ...row, ...change })).toMatchObject({ field, reason });
+  });
+});
+
+describe('report windows', () => {
+  test('a full sync covers the 94 complete days Amazon keeps, in windows of at most 31 days', () => {
+    expect(planReportWindows({ today: '2026-11-25', full: true, loadedThrough: null, lookbackDays: 14 })).toEqual([
+      { startDate: '2026-08-23', endDate: '2026-09-22' },
+      { startDate: '2026-09-23', endDate: '2026-10-23' },
+      { startDate: '2026-10-24', endDate: '2026-11-23' },
+      { startDate: '2026-11-24', endDate: '2026-11-24' },
+    ]);
+  });
+
+  test('an incremental sync starts its lookback before the cursor, never before what Amazon keeps', () => {
+    expect(planReportWindows({ today: '2026-11-25', full: false, loadedThrough: '2026-11-20', lookbackDays: 14 })).toEqual([{ startDate: '2026-11-07', endDate: '2026-11-24' }]);
+    expect(planReportWindows({ today: '2026-11-25', full: false, loadedThrough: '2026-05-01', lookbackDays: 14 })[0]!.startDate).toBe('2026-08-23');
+    expect(planReportWindows({ today: '2026-11-25', full: false, loadedThrough: '2026-11-24', lookbackDays: 1 })).toEqual([{ startDate: '2026-11-24', endDate: '2026-11-24' }]);
   });
 });

@@ -1,5 +1,7 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { ReportTypeId } from '../integrations/amazon-ads/ads-client';
+import { addDays, dayIn, planReportWindows, type DateWindow } from '../lib/domain/report-windows';
 import { bookkeeping } from './shared/bookkeeping';
 
 export interface AmazonAdsSyncInput {
@@ -8,23 +10,39 @@ export interface AmazonAdsSyncInput {
   credentialId: string;
   syncType: 'amazon_ads_full' | 'amazon_ads_incremental';
   triggeredById: string | null;
+  /** Days an incremental sync reads again before its cursor (conversions are restated for weeks). */
+  lookbackDays?: number;
+  /** First wait before asking whether a report is ready; doubles up to a minute. */
+  reportPollMs?: number;
+}
+
+export interface ReportOutcome extends DateWindow {
+  reportType: ReportTypeId;
+  status: 'loaded' | 'failed';
+  rows: number;
+  error?: string;
 }
 
 export interface AmazonAdsSyncResult {
   entities: { processed: number; created: number; updated: number };
+  reports: ReportOutcome[];
+  reportsThrough: string | null;
 }
 
+const NON_RETRYABLE = ['InvalidGrant', 'AmazonAdsBadRequest', 'AmazonAdsNotFound', 'AmazonAdsNotConfigured'];
+/** Amazon says a report can take up to three hours. */
+const REPORT_WAIT_LIMIT_MS = 3 * 60 * 60 * 1000;
+
+// 429s come back with the server's Retry-After as the next delay; 5xx and timeouts back off.
 const amazonAds = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+const longAmazonAds = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
-  // 429s come back with the server's Retry-After as the next delay; 5xx and timeouts back off up to 5 minutes.
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 12,
-    nonRetryableErrorTypes: ['InvalidGrant', 'AmazonAdsBadRequest', 'AmazonAdsNotFound', 'AmazonAdsNotConfigured'],
-  },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 function failureOf(err: unknown): { type: string | undefined; message: string } {
@@ -32,10 +50,25 @@ function failureOf(err: unknown): { type: string | undefined; message: string } 
   return { type: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined, message: cause instanceof Error ? cause.message : String(cause) };
 }
 
+/** Requests a report, waits for it with durable timers (polling backs off up to 1 min), loads it. */
+async function loadReport(credentialId: string, reportType: ReportTypeId, window: DateWindow, firstPollMs: number) {
+  const { reportId } = await amazonAds.requestAmazonAdsReport({ credentialId, reportType, ...window });
+  const started = Date.now();
+  for (let delay = firstPollMs; ; delay = Math.min(delay * 2, 60_000)) {
+    await sleep(delay);
+    const report = await amazonAds.checkAmazonAdsReport({ credentialId, reportId });
+    if (report.status === 'COMPLETED') break;
+    if (report.status === 'FAILED') throw ApplicationFailure.nonRetryable(`Amazon could not generate the report: ${report.failureReason ?? 'no reason given'}`, 'ReportFailed');
+    if (Date.now() - started > REPORT_WAIT_LIMIT_MS) throw ApplicationFailure.nonRetryable('The report was not ready after 3 hours', 'ReportTimedOut');
+  }
+  return longAmazonAds.loadAmazonAdsReport({ credentialId, reportId, reportType });
+}
+
 /**
  * One Amazon Ads sync of one credential (workflow id `amazon-ads-sync-<credentialId>`, so never two at once):
- * the profile's portfolios, campaigns and ad groups. A refused authorization revokes the credential and tells the
- * company's users; the SyncLog says what happened either way.
+ * the profile's portfolios, campaigns and ad groups, then daily search-term and advertised-product reports over
+ * the planned windows. A report that fails makes the run `partial`; a refused authorization fails it, revokes the
+ * credential and tells the company's users. Only ids, dates and counts pass through the history.
  */
 export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<AmazonAdsSyncResult> {
   await bookkeeping.openSyncLog({
@@ -47,14 +80,41 @@ export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<
     workflowId: workflowInfo().workflowId,
   });
   try {
-    const entities = await amazonAds.syncAmazonAdsEntities({ credentialId: input.credentialId });
+    const { timezone, hasBrand, ...entities } = await longAmazonAds.syncAmazonAdsEntities({ credentialId: input.credentialId });
+    // Ad-attributed sales per ASIN belong to a brand: without one, only keyword metrics are pulled.
+    const reportTypes: ReportTypeId[] = hasBrand ? ['spSearchTerm', 'spAdvertisedProduct'] : ['spSearchTerm'];
+    const loadedThrough = input.syncType === 'amazon_ads_incremental' ? await amazonAds.reportsLoadedThrough({ credentialId: input.credentialId }) : null;
+    const windows = planReportWindows({ today: dayIn(timezone, Date.now()), full: input.syncType === 'amazon_ads_full', loadedThrough, lookbackDays: input.lookbackDays ?? 14 });
+
+    const reports: ReportOutcome[] = [];
+    const totals = { processed: entities.processed, created: entities.created, updated: entities.updated };
+    for (const window of windows) {
+      for (const reportType of reportTypes) {
+        try {
+          const loaded = await loadReport(input.credentialId, reportType, window, input.reportPollMs ?? 5_000);
+          reports.push({ reportType, ...window, status: 'loaded', rows: loaded.processed });
+          totals.processed += loaded.processed;
+          totals.created += loaded.created;
+          totals.updated += loaded.updated;
+        } catch (err) {
+          const failure = failureOf(err);
+          if (failure.type === 'InvalidGrant') throw err;
+          reports.push({ reportType, ...window, status: 'failed', rows: 0, error: failure.message });
+        }
+      }
+    }
+    const failed = reports.filter((r) => r.status === 'failed');
+    // The cursor moves only as far as every report got: the next incremental run starts before any gap.
+    const firstGap = failed.map((r) => r.startDate).sort()[0];
+    const reportsThrough = !firstGap ? (windows.at(-1)?.endDate ?? loadedThrough) : firstGap > windows[0]!.startDate ? addDays(firstGap, -1) : loadedThrough;
     await bookkeeping.finishSyncLog({
       id: input.syncLogId,
-      status: 'completed',
-      counts: { ...entities, failed: 0 },
-      errorDetails: { entities },
+      status: failed.length > 0 ? 'partial' : 'completed',
+      errorMessage: failed.length > 0 ? `${failed.length} of ${reports.length} reports failed: ${failed[0]!.error}` : undefined,
+      counts: { ...totals, failed: failed.length },
+      errorDetails: { entities, reports, reportsThrough, timezone },
     });
-    return { entities };
+    return { entities, reports, reportsThrough };
   } catch (err) {
     const failure = failureOf(err);
     await CancellationScope.nonCancellable(async () => {

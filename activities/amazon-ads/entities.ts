@@ -12,6 +12,13 @@ export interface EntityCounts {
   updated: number;
 }
 
+export interface EntitySyncResult extends EntityCounts {
+  /** The profile's IANA time zone: its report dates are calendar days there. */
+  timezone: string;
+  /** Sales per ASIN are recorded only for a credential with a brand. */
+  hasBrand: boolean;
+}
+
 type Counted = { created: bigint; updated: bigint }[];
 
 const lower = (state: string) => state.toLowerCase();
@@ -77,7 +84,7 @@ export function createAmazonAdsEntityActivities(deps: { prisma: PrismaClient; st
 
   return {
     /** Pulls the credential's portfolios, then campaigns, then ad groups (each links to the one before). */
-    async syncAmazonAdsEntities(input: { credentialId: string }): Promise<EntityCounts> {
+    async syncAmazonAdsEntities(input: { credentialId: string }): Promise<EntitySyncResult> {
       const context = Context.current();
       const settings = deps.amazonAds;
       if (!settings) {
@@ -94,11 +101,13 @@ export function createAmazonAdsEntityActivities(deps: { prisma: PrismaClient; st
         context.heartbeat(counts);
       };
       try {
+        const profile = (await client.listProfiles()).find((p) => p.profileId === profileId);
+        if (!profile) throw ApplicationFailure.nonRetryable(`Profile ${profileId} is no longer reachable with this authorization`, 'AmazonAdsNotFound');
         for await (const page of client.list('portfolios', profileId)) add(await upsertPortfolios(credential.id, page), page.length);
         for await (const page of client.list('campaigns', profileId)) add(await upsertCampaigns(credential.id, page), page.length);
         for await (const page of client.list('adGroups', profileId)) add(await upsertAdGroups(credential.id, page), page.length);
         await store.used(credential.id);
-        return counts;
+        return { ...counts, timezone: profile.timezone, hasBrand: credential.brandId !== null };
       } catch (err) {
         return asTemporalFailure(err);
       }

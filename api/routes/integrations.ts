@@ -57,7 +57,9 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
         description:
           'Takes a Login-with-Amazon authorization code (with its redirectUri) or a refresh token, lists the advertiser profiles it ' +
           'reaches, and stores one credential per chosen profile (`profileIds`; default: all seller and vendor profiles), its ' +
-          'tokens encrypted. Starts a full sync of each. Connecting a profile again updates its credential.',
+          'tokens encrypted. Starts a full sync of each. Connecting a profile again updates its credential. With `brandId` (or ' +
+          'when one profile is connected by a company with one brand) the advertised-product report fills that brand\'s ' +
+          'ad-attributed sales per ASIN.',
         tags: ['integrations'],
         body: connectBody,
         response: { 201: z.object({ integrations: z.array(integrationSchema), syncs: z.array(syncStartedSchema) }), ...authErrorResponses, 404: problemSchema, 502: problemSchema, 503: problemSchema },
@@ -69,6 +71,10 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
       const { companyId, userId } = request.principal;
       const body = request.body;
       if (body.brandId && !(await prisma.brand.findFirst({ where: { id: body.brandId, companyId } }))) throw notFound('Brand', body.brandId);
+      // Sales per ASIN are recorded for a credential with a brand. SalesDaily has no marketplace dimension, so
+      // one profile of a company with one brand gets that brand by default; several profiles need one each.
+      const brands = body.brandId || body.profileIds?.length !== 1 ? [] : await prisma.brand.findMany({ where: { companyId }, select: { id: true }, take: 2 });
+      const brandId = body.brandId ?? (brands.length === 1 ? brands[0]!.id : null);
 
       let tokens: LwaTokens;
       let profiles;
@@ -96,7 +102,7 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
         ids.push(
           await store.save({
             companyId,
-            brandId: body.brandId ?? null,
+            brandId,
             integrationType: 'amazon_ads',
             account: { externalAccountId: profile.profileId, externalAccountName: `${profile.accountInfo.name} (${profile.countryCode})`.slice(0, 200) },
             tokens,
@@ -107,7 +113,7 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
       const syncs = [];
       for (const credentialId of ids) {
         try {
-          syncs.push({ credentialId, ...(await startAmazonAdsSync(syncDeps, { companyId, credentialId, syncType: 'amazon_ads_full', triggeredById: userId })) });
+          syncs.push({ credentialId, ...(await startAmazonAdsSync(syncDeps, { companyId, credentialId, syncType: 'amazon_ads_full', triggeredById: userId, lookbackDays: amazonAds.lookbackDays, reportPollMs: amazonAds.reportPollMs })) });
         } catch (err) {
           if (!(err instanceof SyncAlreadyRunningError)) throw err;
         }
@@ -171,6 +177,8 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
           credentialId: credential.id,
           syncType: request.body.type === 'full' ? 'amazon_ads_full' : 'amazon_ads_incremental',
           triggeredById: userId,
+          lookbackDays: config.amazonAds?.lookbackDays ?? 14,
+          reportPollMs: config.amazonAds?.reportPollMs ?? 5000,
         });
         return reply.code(202).send({ credentialId: credential.id, ...started });
       } catch (err) {

@@ -1,4 +1,7 @@
-import { errorFor, UnauthorizedError } from './errors';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import StreamArray from 'stream-json/streamers/stream-array.js';
+import { AmazonAdsError, DuplicateReportError, errorFor, UnauthorizedError } from './errors';
 
 // The Amazon Ads API client: the required headers, v3 list endpoints with nextToken paging, profiles. One home
 // for every call to Amazon Ads; retries belong to Temporal, except the one replay after a 401 with a fresh token.
@@ -55,6 +58,31 @@ interface ListItem {
   adGroups: AdsAdGroup;
 }
 
+export type ReportTypeId = 'spSearchTerm' | 'spAdvertisedProduct';
+
+/** What each report is asked for: its groupBy and columns (Reporting v3, Sponsored Products, DAILY). */
+export const REPORTS: Record<ReportTypeId, { groupBy: string; columns: string[] }> = {
+  spSearchTerm: {
+    groupBy: 'searchTerm',
+    columns: ['date', 'portfolioId', 'campaignId', 'campaignName', 'adGroupId', 'adGroupName', 'keywordId', 'keyword', 'matchType', 'targeting',
+      'searchTerm', 'impressions', 'clicks', 'cost', 'purchases7d', 'sales7d', 'unitsSoldClicks7d'],
+  },
+  spAdvertisedProduct: {
+    groupBy: 'advertiser',
+    columns: ['date', 'campaignId', 'adGroupId', 'advertisedAsin', 'advertisedSku', 'impressions', 'clicks', 'cost', 'sales7d',
+      'unitsSoldClicks7d', 'attributedSalesSameSku7d', 'unitsSoldSameSku7d'],
+  },
+};
+
+export interface AdsReport {
+  reportId: string;
+  status: 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
+  /** Pre-signed download link (COMPLETED only): fetch it without the API's headers, and keep it out of workflow history. */
+  url: string | null;
+  urlExpiresAt: string | null;
+  failureReason: string | null;
+}
+
 export interface AdsClientSettings {
   /** Regional base URL, e.g. https://advertising-api.amazon.com (or the simulator's). */
   apiUrl: string;
@@ -95,6 +123,53 @@ export class AmazonAdsClient {
         continue;
       }
       throw error;
+    }
+  }
+
+  /**
+   * Requests a DAILY report (dates are the profile's local dates, at most 31 days, at most 95 days back). An
+   * identical report already in flight (425) is not an error: its id is answered, to poll instead.
+   */
+  async createReport(profileId: string, type: ReportTypeId, startDate: string, endDate: string): Promise<{ reportId: string; duplicate: boolean }> {
+    const spec = REPORTS[type];
+    try {
+      const report = await this.call<AdsReport>('POST /reporting/reports', '/reporting/reports', {
+        method: 'POST',
+        profileId,
+        mediaType: 'application/vnd.createasyncreportrequest.v3+json',
+        body: {
+          name: `${type} ${startDate}..${endDate}`,
+          startDate,
+          endDate,
+          configuration: { adProduct: 'SPONSORED_PRODUCTS', reportTypeId: type, groupBy: [spec.groupBy], columns: spec.columns, timeUnit: 'DAILY', format: 'GZIP_JSON' },
+        },
+      });
+      return { reportId: report.reportId, duplicate: false };
+    } catch (err) {
+      if (err instanceof DuplicateReportError && err.reportId) return { reportId: err.reportId, duplicate: true };
+      throw err;
+    }
+  }
+
+  getReport(profileId: string, reportId: string): Promise<AdsReport> {
+    return this.call<AdsReport>('GET /reporting/reports/{id}', `/reporting/reports/${encodeURIComponent(reportId)}`, { method: 'GET', profileId });
+  }
+
+  /** The rows of a completed report, streamed from the gzipped JSON array: never the whole file in memory. */
+  async *downloadReport(url: string): AsyncGenerator<Record<string, unknown>> {
+    // No Authorization or Amazon headers: they would break the pre-signed URL's signature.
+    const response = await fetch(url, { signal: AbortSignal.timeout(10 * 60_000) });
+    if (!response.ok || !response.body) {
+      throw errorFor(response.status, await response.text().catch(() => ''), null, 'report download');
+    }
+    const items = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(createGunzip()).pipe(StreamArray.withParserAsStream());
+    try {
+      for await (const item of items as AsyncIterable<{ value: Record<string, unknown> }>) yield item.value;
+    } catch (err) {
+      if (err instanceof AmazonAdsError) throw err;
+      throw new AmazonAdsError(`report download broke off: ${(err as Error).message}`, null);
+    } finally {
+      items.destroy();
     }
   }
 

@@ -44,6 +44,8 @@ const envSchema = z.object({
   AMAZON_ADS_CLIENT_SECRET: z.string().min(1).optional(),
   AMAZON_ADS_API_URL: z.string().url().default('https://advertising-api.amazon.com'),
   AMAZON_ADS_TOKEN_URL: z.string().url().default('https://api.amazon.com/auth/o2/token'),
+  AMAZON_ADS_LOOKBACK_DAYS: integer(1, 95).default(14),
+  AMAZON_ADS_REPORT_POLL_SECONDS: integer(1, 600).default(5),
 
   RETENTION_METRICS_DAYS: integer(1, 36500).default(730),
   RETENTION_SYNC_LOG_DAYS: integer(1, 36500).default(90),
@@ -62,7 +64,7 @@ export interface Config {
   uploads: { dir: string; maxBytes: number };
   credentials: { keys: Map<string, Buffer>; currentKeyId: string };
   /** Null until AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET are set (the LWA app of the deployment). */
-  amazonAds: { clientId: string; clientSecret: string; apiUrl: string; tokenUrl: string } | null;
+  amazonAds: { clientId: string; clientSecret: string; apiUrl: string; tokenUrl: string; lookbackDays: number; reportPollMs: number } | null;
   retention: {
     metricsDays: number;
     syncLogDays: number;
@@ -135,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentials: { keys, currentKeyId },
     amazonAds:
       e.AMAZON_ADS_CLIENT_ID && e.AMAZON_ADS_CLIENT_SECRET
-        ? { clientId: e.AMAZON_ADS_CLIENT_ID, clientSecret: e.AMAZON_ADS_CLIENT_SECRET, apiUrl: e.AMAZON_ADS_API_URL, tokenUrl: e.AMAZON_ADS_TOKEN_URL }
+        ? { clientId: e.AMAZON_ADS_CLIENT_ID, clientSecret: e.AMAZON_ADS_CLIENT_SECRET, apiUrl: e.AMAZON_ADS_API_URL, tokenUrl: e.AMAZON_ADS_TOKEN_URL, lookbackDays: e.AMAZON_ADS_LOOKBACK_DAYS, reportPollMs: e.AMAZON_ADS_REPORT_POLL_SECONDS * 1000 }
         : null,
     retention: {
       metricsDays: e.RETENTION_METRICS_DAYS,

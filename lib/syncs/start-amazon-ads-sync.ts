@@ -15,7 +15,7 @@ export class SyncAlreadyRunningError extends Error {
 /** Starts the credential's sync (one at a time per credential) with its SyncLog; answers their ids. */
 export async function startAmazonAdsSync(
   deps: { prisma: PrismaClient; temporal: Client; taskQueue: string },
-  request: { companyId: string; credentialId: string; syncType: 'amazon_ads_full' | 'amazon_ads_incremental'; triggeredById: string | null },
+  request: { companyId: string; credentialId: string; syncType: 'amazon_ads_full' | 'amazon_ads_incremental'; triggeredById: string | null; lookbackDays: number; reportPollMs: number },
 ): Promise<{ workflowId: string; syncLogId: string }> {
   const syncLogId = randomUUID();
   const workflowId = amazonAdsSyncWorkflowId(request.credentialId);

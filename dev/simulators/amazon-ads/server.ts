@@ -1,6 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { generateAccount, type SimAccount } from './account';
+import { reportRows, type RestatementPolicy, type SimReportType } from './report-rows';
 
 // Development-only simulator of the Amazon Ads API and Login with Amazon, following the public contract closely
 // enough that the product's client works against it by changing base URLs: the LWA token endpoint (refresh and
@@ -16,7 +19,26 @@ export interface SimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** Refresh tokens accepted from the start (the demo's, so it survives restarts of the simulator). */
   refreshTokens?: string[];
+  /** How long a report takes from PENDING to COMPLETED (half of it PENDING, half PROCESSING). */
+  reportDelayMs?: number;
+  /** Days before today whose conversions change when the admin restates. */
+  restatementDays?: number;
 }
+
+interface SimReport {
+  reportId: string;
+  profileId: number;
+  name: string;
+  startDate: string;
+  endDate: string;
+  configuration: { reportTypeId: SimReportType; columns: string[]; [key: string]: unknown };
+  configKey: string;
+  createdAt: number;
+  failureReason: string | null;
+}
+
+const REPORT_TYPES: Record<SimReportType, string> = { spSearchTerm: 'searchTerm', spAdvertisedProduct: 'advertiser' };
+const URL_TTL_MS = 60 * 60 * 1000;
 
 interface Fault {
   route: string;
@@ -54,10 +76,16 @@ export class AmazonAdsSimulator {
   private readonly usedCodes = new Set<string>();
   private faults: Fault[] = [];
   readonly requests: LoggedRequest[] = [];
+  private readonly reports = new Map<string, SimReport>();
+  private readonly signingKey = randomBytes(16);
+  private clockOffsetMs = 0;
+  private restatement: RestatementPolicy;
+  private baseUrl = '';
 
   constructor(private readonly options: Required<SimulatorOptions>) {
     this.account = generateAccount({ seed: options.seed, campaignsPerProfile: options.campaignsPerProfile });
     for (const token of options.refreshTokens) this.refreshTokens.add(token);
+    this.restatement = { days: options.restatementDays, version: 0 };
     this.app = Fastify({ logger: false });
     this.app.addContentTypeParser(/^application\/(vnd\.[\w.]+\+)?json$/, { parseAs: 'string' }, (_req, body, done) => {
       try {
@@ -235,6 +263,82 @@ export class AmazonAdsSimulator {
       });
     }
 
+    app.post('/reporting/reports', { config: { simRoute: 'reports.create' } }, async (request, reply) => {
+      const fault = this.takeFault('reports.create');
+      if (fault) return this.answerFault(reply, { ...fault, retryAfter: undefined }); // report creation sends no Retry-After
+      const profileId = this.authenticate(request, reply, true);
+      if (profileId === undefined) return reply;
+      if (request.headers['content-type'] !== 'application/vnd.createasyncreportrequest.v3+json') {
+        return reply.code(415).send({ code: '415', detail: 'Content-Type must be application/vnd.createasyncreportrequest.v3+json' });
+      }
+      const body = request.body as { name?: string; startDate?: string; endDate?: string; configuration?: SimReport['configuration'] & { groupBy?: string[]; timeUnit?: string; format?: string; adProduct?: string } };
+      const config = body.configuration;
+      const isDate = (d: unknown): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d);
+      const bad = (detail: string) => reply.code(400).send({ code: '400', detail });
+      if (!isDate(body.startDate) || !isDate(body.endDate) || body.endDate < body.startDate) return bad('startDate and endDate must be YYYY-MM-DD, endDate not before startDate');
+      if ((Date.parse(body.endDate) - Date.parse(body.startDate)) / 86_400_000 > 30) return bad('The date range of a report can be at most 31 days');
+      const today = this.today(profileId!);
+      if ((Date.parse(today) - Date.parse(body.startDate)) / 86_400_000 > 95) return bad('Report date is too far in the past. Reports are available for the last 95 days.');
+      if (!config || !(config.reportTypeId in REPORT_TYPES) || config.adProduct !== 'SPONSORED_PRODUCTS') return bad('Unsupported reportTypeId or adProduct');
+      if (!config.groupBy?.includes(REPORT_TYPES[config.reportTypeId])) return bad(`groupBy must be [${REPORT_TYPES[config.reportTypeId]}] for ${config.reportTypeId}`);
+      if (config.timeUnit !== 'DAILY' || !config.columns?.includes('date') || config.format !== 'GZIP_JSON') return bad('timeUnit DAILY with the date column and format GZIP_JSON are supported');
+      const configKey = createHash('sha1').update(JSON.stringify({ profileId, startDate: body.startDate, endDate: body.endDate, config })).digest('hex');
+      const inFlight = [...this.reports.values()].find((r) => r.configKey === configKey && !r.failureReason && this.reportView(r).status !== 'COMPLETED');
+      if (inFlight) return reply.code(425).send({ code: '425', detail: `The Request is a duplicate of : ${inFlight.reportId}` });
+      const report: SimReport = {
+        reportId: randomUUID(), profileId: profileId!, name: body.name ?? 'report', startDate: body.startDate, endDate: body.endDate,
+        configuration: config, configKey, createdAt: this.now(), failureReason: null,
+      };
+      this.reports.set(report.reportId, report);
+      return this.reportView(report);
+    });
+
+    app.get('/reporting/reports/:reportId', { config: { simRoute: 'reports.get' } }, async (request, reply) => {
+      const fault = this.takeFault('reports.get');
+      if (fault) return this.answerFault(reply, fault);
+      const profileId = this.authenticate(request, reply, true);
+      if (profileId === undefined) return reply;
+      const report = this.reports.get((request.params as { reportId: string }).reportId);
+      if (!report || report.profileId !== profileId) return reply.code(404).send({ code: '404', detail: 'Report not found' });
+      return this.reportView(report);
+    });
+
+    app.get('/__downloads/:file', { config: { simRoute: 'download' } }, async (request, reply) => {
+      const fault = this.takeFault('download');
+      if (fault) return this.answerFault(reply, fault);
+      // A pre-signed S3 URL: extra auth breaks the signature; an old link has expired.
+      if (request.headers.authorization) return reply.code(400).type('application/xml').send('<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
+      const id = /^report-(.+)\.json\.gz$/.exec((request.params as { file: string }).file)?.[1] ?? '';
+      const query = request.query as { 'X-Amz-Expires'?: string; 'X-Amz-Signature'?: string };
+      const report = this.reports.get(id);
+      const expected = createHmac('sha256', this.signingKey).update(`${id}:${query['X-Amz-Expires']}`).digest('hex');
+      if (!report || query['X-Amz-Signature'] !== expected) return reply.code(403).type('application/xml').send('<Error><Code>SignatureDoesNotMatch</Code></Error>');
+      if (Number(query['X-Amz-Expires']) < this.now()) return reply.code(403).type('application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+      const columns = new Set(report.configuration.columns);
+      const rows = reportRows(this.account, report.profileId, report.configuration.reportTypeId, report, this.today(report.profileId), this.restatement);
+      const body = Readable.from(
+        (function* () {
+          yield '[';
+          let first = true;
+          for (const row of rows) {
+            const picked = Object.fromEntries(Object.entries(row).filter(([key]) => columns.has(key)));
+            yield `${first ? '' : ','}${JSON.stringify(picked)}`;
+            first = false;
+          }
+          yield ']';
+        })(),
+      ).pipe(createGzip());
+      return reply.type('application/octet-stream').send(body);
+    });
+
+    app.post('/__admin/restate', async () => {
+      this.restate();
+      return { version: this.restatement.version };
+    });
+    app.post('/__admin/clock', async (request) => {
+      this.setClockOffset((request.body as { offsetMs: number }).offsetMs);
+      return { now: new Date(this.now()).toISOString() };
+    });
     app.post('/__admin/faults', async (request) => {
       this.injectFault(request.body as Fault);
       return { ok: true };
@@ -249,6 +353,59 @@ export class AmazonAdsSimulator {
     });
     app.post('/__admin/refresh-tokens', async () => ({ refreshToken: this.issueRefreshToken() }));
     app.get('/__admin/requests', async () => this.requests);
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** The profile's calendar day now (report dates are the profile's local dates). */
+  today(profileId: number): string {
+    const timezone = this.account.profiles.find((p) => p.profileId === profileId)?.timezone ?? 'UTC';
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.now());
+  }
+
+  /** Conversions of the last `restatementDays` days change from now on, as attribution restates them. */
+  restate(): void {
+    this.restatement = { ...this.restatement, version: this.restatement.version + 1 };
+  }
+
+  setClockOffset(ms: number): void {
+    this.clockOffsetMs = ms;
+  }
+
+  /** Every row the simulator would put in such a report now (for tests to compare totals with). */
+  rowsOf(profileId: number, type: SimReportType, startDate: string, endDate: string): Record<string, unknown>[] {
+    return [...reportRows(this.account, profileId, type, { startDate, endDate }, this.today(profileId), this.restatement)];
+  }
+
+  setBaseUrl(url: string): void {
+    this.baseUrl = url;
+  }
+
+  private reportView(report: SimReport) {
+    const age = this.now() - report.createdAt;
+    const delay = this.options.reportDelayMs;
+    const status = report.failureReason ? 'FAILED' : age < delay / 2 ? 'PENDING' : age < delay ? 'PROCESSING' : 'COMPLETED';
+    const completed = status === 'COMPLETED';
+    const generatedAt = report.createdAt + delay;
+    const expires = generatedAt + URL_TTL_MS;
+    const signature = createHmac('sha256', this.signingKey).update(`${report.reportId}:${expires}`).digest('hex');
+    return {
+      reportId: report.reportId,
+      name: report.name,
+      status,
+      startDate: report.startDate,
+      endDate: report.endDate,
+      configuration: report.configuration,
+      createdAt: new Date(report.createdAt).toISOString(),
+      updatedAt: new Date(this.now()).toISOString(),
+      generatedAt: completed ? new Date(generatedAt).toISOString() : null,
+      fileSize: completed ? 1024 : null,
+      url: completed ? `${this.baseUrl}/__downloads/report-${report.reportId}.json.gz?X-Amz-Expires=${expires}&X-Amz-Signature=${signature}` : null,
+      urlExpiresAt: completed ? new Date(expires).toISOString() : null,
+      failureReason: report.failureReason,
+    };
   }
 
   /** Expires every access token now (a token expiring mid-sync). */
@@ -269,7 +426,10 @@ export async function startAmazonAdsSimulator(options: SimulatorOptions & { port
     clientSecret: options.clientSecret ?? 'simulator-secret',
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     refreshTokens: options.refreshTokens ?? [],
+    reportDelayMs: options.reportDelayMs ?? 3000,
+    restatementDays: options.restatementDays ?? 14,
   });
   const address = await simulator.app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  simulator.setBaseUrl(address);
   return { simulator, url: address, close: () => simulator.app.close() };
 }
