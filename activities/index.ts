@@ -3,6 +3,7 @@ import type { Config } from '../lib/config';
 import type { CredentialStore } from '../lib/credentials/credential-store';
 import type { PrismaClient } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
+import type { AmazonAdsSchedules } from '../lib/temporal/amazon-ads-schedules';
 import { createCredentialStatusActivities } from './amazon-ads/credential-status';
 import { createAmazonAdsEntityActivities } from './amazon-ads/entities';
 import { createAmazonAdsReportActivities } from './amazon-ads/reports';
@@ -20,6 +21,8 @@ export interface ActivityDependencies {
   store: CredentialStore;
   /** The deployment's Login-with-Amazon app and Ads API base URL; null when not configured. */
   amazonAds: Config['amazonAds'];
+  /** Per-credential sync schedules (paused when a credential is revoked); null when Amazon Ads is off. */
+  schedules: AmazonAdsSchedules | null;
 }
 
 /** Every activity the worker serves, built from real dependencies (the samples' createActivities pattern). */

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: temporal.address });
   const client = new TemporalClient({ connection });
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue, database, config: loadConfig(), files: new FileStore(path.join(tmpdir(), 'bench-uploads')), shutdownGraceSeconds: 1 });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, database, config: loadConfig(), client, files: new FileStore(path.join(tmpdir(), 'bench-uploads')), shutdownGraceSeconds: 1 });
   const running = worker.run();
 
   let peakRss = 0;

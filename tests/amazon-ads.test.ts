@@ -1,3 +1,4 @@
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import { startAmazonAdsSimulator, type AmazonAdsSimulator } from '../dev/simulators/amazon-ads/server';
 import { AmazonAdsClient } from '../integrations/amazon-ads/ads-client';
@@ -5,6 +6,8 @@ import { InvalidGrantError, ThrottledError } from '../integrations/amazon-ads/er
 import { refreshAccessToken } from '../integrations/amazon-ads/login-with-amazon';
 import { dayIn, planReportWindows } from '../lib/domain/report-windows';
 import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
+import { amazonAdsScheduleId } from '../lib/temporal/amazon-ads-schedules';
+import { CredentialIdKey } from '../lib/temporal/search-attributes';
 import type { CreatedTenant } from '../lib/tenants';
 import { bearer, newTenant, startStack, type TestStack } from './support/stack';
 
@@ -23,7 +26,7 @@ beforeAll(async () => {
   stack = await startStack({
     worker: true,
     api: true,
-    configure: (config) => ({ ...config, amazonAds: { ...CLIENT, apiUrl: sim.url, tokenUrl: lwa.tokenUrl, lookbackDays: 14, reportPollMs: 100 } }),
+    configure: (config) => ({ ...config, amazonAds: { ...CLIENT, apiUrl: sim.url, tokenUrl: lwa.tokenUrl, lookbackDays: 14, reportPollMs: 100, syncIntervalHours: 6 } }),
   });
   await stack.app!.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(stack.app!.server.address() as AddressInfo).port}`;
@@ -122,6 +125,11 @@ describe('connecting and syncing over HTTP', () => {
     expect(listed).not.toMatch(/Atz[ar]\||encrypted/i);
 
     const us = body.integrations[0].id as string;
+    const schedule = await stack.client.schedule.getHandle(amazonAdsScheduleId(us)).describe();
+    expect(schedule.spec.intervals?.[0]?.every).toBe(6 * 3600 * 1000);
+    expect(schedule.state.paused).toBe(false);
+    expect(schedule.action).toMatchObject({ workflowType: 'amazonAdsSyncWorkflow', workflowId: amazonAdsSyncWorkflowId(us) });
+    expect(schedule.typedSearchAttributes.get(CredentialIdKey)).toBe(us);
     const result = (await finished(us)) as Json;
     expect(result.entities).toMatchObject({ created: 3 + 12 + sim.simulator.adGroupsOf(3180000000000001).length, updated: 0 });
     expect(result.reports).toHaveLength(4); // 94 days in 4 windows of at most 31; no brand chosen for two profiles: no sales report
@@ -177,6 +185,7 @@ describe('connecting and syncing over HTTP', () => {
     expect(log).toMatchObject({ status: 'failed', errorMessage: expect.stringMatching(/refused the grant/) });
     const notes = await stack.prisma.notification.findMany({ where: { userId: tenant.userId, type: 'credential_expired' } });
     expect(notes).toHaveLength(1);
+    expect((await stack.client.schedule.getHandle(amazonAdsScheduleId(credentialId)).describe()).state).toMatchObject({ paused: true, note: expect.stringMatching(/revoked/) });
     expect((await start()).status).toBe(409);
   });
 
@@ -194,6 +203,7 @@ describe('connecting and syncing over HTTP', () => {
     expect((await fetch(`${baseUrl}/integrations/${id}/syncs`, { method: 'POST', headers: { ...bearer(other.token), 'content-type': 'application/json' }, body: '{"type":"full"}' })).status).toBe(404);
     expect((await fetch(`${baseUrl}/integrations/${id}`, { method: 'DELETE', headers: bearer(tenant.token) })).status).toBe(204);
     expect((await stack.prisma.integrationCredential.findUniqueOrThrow({ where: { id } })).status).toBe('revoked');
+    await expect(stack.client.schedule.getHandle(amazonAdsScheduleId(id)).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 });
 
@@ -224,7 +234,12 @@ describe('reports', () => {
     const body = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000002'] })).text) as Json;
     const credentialId = body.integrations[0].id as string;
     expect(body.integrations[0].brandId).toBe(tenant.brandId); // the company's only brand
+    const current = async () => (await (await fetch(`${baseUrl}/integrations/${credentialId}/syncs/current`, { headers: bearer(tenant.token) })).json()) as Json;
+    let seen: Json;
+    for (let i = 0; i < 200 && !(seen = await current()).progress?.reportsTotal; i += 1) await new Promise((r) => setTimeout(r, 25));
+    expect(seen).toMatchObject({ running: true, progress: { phase: 'reports', reportsTotal: 8 }, syncLog: { status: 'started' } });
     const full = (await finished(credentialId)) as Json;
+    expect(await current()).toMatchObject({ running: false, progress: null, syncLog: { status: 'completed' } });
     const windows = planReportWindows({ today: dayIn('America/Toronto', Date.now()), full: true, loadedThrough: null, lookbackDays: 14 });
     expect(full.reports.map((r: Json) => [r.startDate, r.endDate])).toEqual(expect.arrayContaining(windows.map((w) => [w.startDate, w.endDate])));
     const expected = simulatorTotals(3180000000000002, windows);

@@ -135,6 +135,7 @@ test('a worker that stops mid-file: the retry on another worker resumes after th
     taskQueue: stack.config.temporal.taskQueue,
     database: stack.database,
     config: stack.config,
+    client: stack.client,
     files,
     shutdownGraceSeconds: 1,
     workflowBundle: await workflowBundle(),

@@ -1,6 +1,8 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from '../lib/config';
+import { amazonAdsSchedulesFor } from '../lib/temporal/amazon-ads-schedules';
 import { CredentialStore } from '../lib/credentials/credential-store';
 import { cipherFrom } from '../lib/crypto/credential-cipher';
 import type { Database } from '../lib/db';
@@ -11,7 +13,9 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   database: Pick<Database, 'prisma' | 'pool' | 'copy'>;
-  config: Pick<Config, 'credentials' | 'amazonAds'>;
+  config: Pick<Config, 'credentials' | 'amazonAds' | 'temporal'>;
+  /** For activities that manage schedules. */
+  client: Client;
   files: FileStore;
   shutdownGraceSeconds: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise workflows/ is bundled at start. */
@@ -31,6 +35,7 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
       files: options.files,
       store: new CredentialStore(options.database.prisma, cipherFrom(options.config.credentials)),
       amazonAds: options.config.amazonAds,
+      schedules: amazonAdsSchedulesFor(options.client, options.config),
     }),
     // Running activities get this long to finish (or heartbeat a checkpoint) before they are cancelled.
     shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,

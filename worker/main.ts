@@ -46,6 +46,7 @@ export async function runWorker(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       database,
       config,
+      client,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: config.temporal.shutdownGraceSeconds,
     });

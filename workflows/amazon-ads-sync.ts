@@ -1,11 +1,12 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ReportTypeId } from '../integrations/amazon-ads/ads-client';
 import { addDays, dayIn, planReportWindows, type DateWindow } from '../lib/domain/report-windows';
 import { bookkeeping } from './shared/bookkeeping';
 
 export interface AmazonAdsSyncInput {
-  syncLogId: string;
+  /** Given when the API starts the run (to answer it at once); a scheduled run makes its own. */
+  syncLogId?: string;
   companyId: string;
   credentialId: string;
   syncType: 'amazon_ads_full' | 'amazon_ads_incremental';
@@ -28,6 +29,15 @@ export interface AmazonAdsSyncResult {
   reports: ReportOutcome[];
   reportsThrough: string | null;
 }
+
+export interface AmazonAdsSyncProgress {
+  phase: 'entities' | 'reports' | 'finishing';
+  reportsDone: number;
+  reportsTotal: number;
+  rows: number;
+}
+
+export const amazonAdsSyncProgressQuery = defineQuery<AmazonAdsSyncProgress>('progress');
 
 const NON_RETRYABLE = ['InvalidGrant', 'AmazonAdsBadRequest', 'AmazonAdsNotFound', 'AmazonAdsNotConfigured'];
 /** Amazon says a report can take up to three hours. */
@@ -71,8 +81,11 @@ async function loadReport(credentialId: string, reportType: ReportTypeId, window
  * credential and tells the company's users. Only ids, dates and counts pass through the history.
  */
 export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<AmazonAdsSyncResult> {
+  const syncLogId = input.syncLogId ?? uuid4();
+  const progress: AmazonAdsSyncProgress = { phase: 'entities', reportsDone: 0, reportsTotal: 0, rows: 0 };
+  setHandler(amazonAdsSyncProgressQuery, () => progress);
   await bookkeeping.openSyncLog({
-    id: input.syncLogId,
+    id: syncLogId,
     syncType: input.syncType,
     companyId: input.companyId,
     credentialId: input.credentialId,
@@ -87,6 +100,7 @@ export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<
     const windows = planReportWindows({ today: dayIn(timezone, Date.now()), full: input.syncType === 'amazon_ads_full', loadedThrough, lookbackDays: input.lookbackDays ?? 14 });
 
     const reports: ReportOutcome[] = [];
+    Object.assign(progress, { phase: 'reports', reportsTotal: windows.length * reportTypes.length, rows: entities.processed });
     const totals = { processed: entities.processed, created: entities.created, updated: entities.updated };
     for (const window of windows) {
       for (const reportType of reportTypes) {
@@ -96,19 +110,22 @@ export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<
           totals.processed += loaded.processed;
           totals.created += loaded.created;
           totals.updated += loaded.updated;
+          progress.rows += loaded.processed;
         } catch (err) {
           const failure = failureOf(err);
           if (failure.type === 'InvalidGrant') throw err;
           reports.push({ reportType, ...window, status: 'failed', rows: 0, error: failure.message });
         }
+        progress.reportsDone += 1;
       }
     }
+    progress.phase = 'finishing';
     const failed = reports.filter((r) => r.status === 'failed');
     // The cursor moves only as far as every report got: the next incremental run starts before any gap.
     const firstGap = failed.map((r) => r.startDate).sort()[0];
     const reportsThrough = !firstGap ? (windows.at(-1)?.endDate ?? loadedThrough) : firstGap > windows[0]!.startDate ? addDays(firstGap, -1) : loadedThrough;
     await bookkeeping.finishSyncLog({
-      id: input.syncLogId,
+      id: syncLogId,
       status: failed.length > 0 ? 'partial' : 'completed',
       errorMessage: failed.length > 0 ? `${failed.length} of ${reports.length} reports failed: ${failed[0]!.error}` : undefined,
       counts: { ...totals, failed: failed.length },
@@ -119,7 +136,7 @@ export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<
     const failure = failureOf(err);
     await CancellationScope.nonCancellable(async () => {
       if (failure.type === 'InvalidGrant') await bookkeeping.credentialRevoked({ credentialId: input.credentialId, reason: failure.message });
-      await bookkeeping.finishSyncLog({ id: input.syncLogId, status: 'failed', errorMessage: failure.message });
+      await bookkeeping.finishSyncLog({ id: syncLogId, status: 'failed', errorMessage: failure.message });
     });
     throw err;
   }

@@ -1,12 +1,14 @@
 import type { PrismaClient } from '../../lib/db';
+import type { AmazonAdsSchedules } from '../../lib/temporal/amazon-ads-schedules';
 
-export function createCredentialStatusActivities({ prisma }: { prisma: PrismaClient }) {
+export function createCredentialStatusActivities({ prisma, schedules }: { prisma: PrismaClient; schedules: AmazonAdsSchedules | null }) {
   return {
     /**
-     * A credential whose authorization was refused: revoked, with the reason, and every user of its company
-     * told once (a retry or a later run finds the unread notification and adds none).
+     * A credential whose authorization was refused: revoked, with the reason, its schedule paused, and every
+     * user of its company told once (a retry or a later run finds the unread notification and adds none).
      */
     async credentialRevoked(input: { credentialId: string; reason: string }): Promise<void> {
+      await schedules?.pause(input.credentialId, `Authorization revoked: ${input.reason}`);
       await prisma.$transaction(async (tx) => {
         const credential = await tx.integrationCredential.update({
           where: { id: input.credentialId },

@@ -6,9 +6,11 @@ import { exchangeAuthorizationCode, refreshAccessToken, type LwaTokens } from '.
 import { CredentialStore } from '../../lib/credentials/credential-store';
 import { cipherFrom } from '../../lib/crypto/credential-cipher';
 import { startAmazonAdsSync, SyncAlreadyRunningError } from '../../lib/syncs/start-amazon-ads-sync';
+import { amazonAdsSchedulesFor } from '../../lib/temporal/amazon-ads-schedules';
 import type { AppDependencies } from '../app';
 import { HttpProblem, notFound, problemSchema } from '../plugins/problem-details';
-import { authErrorResponses, uuidParam } from '../schemas';
+import { authErrorResponses, syncLogSchema, uuidParam } from '../schemas';
+import { amazonAdsSyncProgressQuery } from '../../workflows/amazon-ads-sync';
 
 // Connected accounts. Tokens go in encrypted and never come out: no route answers them.
 
@@ -48,6 +50,7 @@ const syncStartedSchema = z.object({ credentialId: z.string(), workflowId: z.str
 const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { prisma, temporal, config }) => {
   const store = new CredentialStore(prisma, cipherFrom(config.credentials));
   const syncDeps = { prisma, temporal, taskQueue: config.temporal.taskQueue };
+  const schedules = amazonAdsSchedulesFor(temporal, config);
 
   app.post(
     '/integrations/amazon-ads',
@@ -57,7 +60,8 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
         description:
           'Takes a Login-with-Amazon authorization code (with its redirectUri) or a refresh token, lists the advertiser profiles it ' +
           'reaches, and stores one credential per chosen profile (`profileIds`; default: all seller and vendor profiles), its ' +
-          'tokens encrypted. Starts a full sync of each. Connecting a profile again updates its credential. With `brandId` (or ' +
+          'tokens encrypted. Starts a full sync of each and schedules an incremental one every AMAZON_ADS_SYNC_INTERVAL_HOURS ' +
+          '(schedule `amazon-ads-incremental-<credentialId>`). Connecting a profile again updates its credential. With `brandId` (or ' +
           'when one profile is connected by a company with one brand) the advertised-product report fills that brand\'s ' +
           'ad-attributed sales per ASIN.',
         tags: ['integrations'],
@@ -112,6 +116,7 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
       }
       const syncs = [];
       for (const credentialId of ids) {
+        await schedules?.ensure({ companyId, credentialId });
         try {
           syncs.push({ credentialId, ...(await startAmazonAdsSync(syncDeps, { companyId, credentialId, syncType: 'amazon_ads_full', triggeredById: userId, lookbackDays: amazonAds.lookbackDays, reportPollMs: amazonAds.reportPollMs })) });
         } catch (err) {
@@ -141,7 +146,7 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
     '/integrations/:id',
     {
       schema: {
-        summary: 'Disconnect an account: its credential is marked revoked and no sync uses it any more',
+        summary: 'Disconnect an account: its credential is marked revoked and its schedule deleted',
         tags: ['integrations'],
         params: uuidParam,
         response: { 204: z.null(), ...authErrorResponses, 404: problemSchema },
@@ -151,7 +156,41 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
       const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId: request.principal.companyId } });
       if (!credential) throw notFound('Integration', request.params.id);
       await store.markStatus(credential.id, 'revoked', 'Disconnected by a user');
+      await schedules?.remove(credential.id);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/integrations/:id/syncs/current',
+    {
+      schema: {
+        summary: "The account's running sync with its progress (reports done of planned, rows), else its last run",
+        tags: ['integrations'],
+        params: uuidParam,
+        response: {
+          200: z.object({
+            running: z.boolean(),
+            progress: z.object({ phase: z.string(), reportsDone: z.number().int(), reportsTotal: z.number().int(), rows: z.number().int() }).nullable(),
+            syncLog: syncLogSchema.nullable(),
+          }),
+          ...authErrorResponses,
+          404: problemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId: request.principal.companyId, integrationType: 'amazon_ads' } });
+      if (!credential) throw notFound('Amazon Ads integration', request.params.id);
+      const syncLog = await prisma.syncLog.findFirst({ where: { credentialId: credential.id }, orderBy: { startedAt: 'desc' } });
+      if (!syncLog || syncLog.status !== 'started' || !syncLog.workflowId) return { running: false, progress: null, syncLog };
+      try {
+        const progress = await temporal.workflow.getHandle(syncLog.workflowId).query(amazonAdsSyncProgressQuery);
+        return { running: true, progress, syncLog };
+      } catch (err) {
+        request.log.warn({ err, workflowId: syncLog.workflowId }, 'could not read sync progress from Temporal');
+        return { running: true, progress: null, syncLog };
+      }
     },
   );
 

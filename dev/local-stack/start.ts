@@ -106,6 +106,15 @@ async function amazonAdsFor(stack: Stoppable[]): Promise<{ env: NodeJS.ProcessEn
   };
 }
 
+/** The demo tenant's simulated Amazon Ads account, connected once (its schedule then syncs it every few hours). */
+async function connectDemoAmazonAds(apiUrl: string, token: string, refreshToken: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const listed = (await (await fetch(`${apiUrl}/integrations`, { headers })).json()) as { integrations?: Array<{ integrationType: string }> };
+  if (listed.integrations?.some((i) => i.integrationType === 'amazon_ads')) return;
+  const res = await fetch(`${apiUrl}/integrations/amazon-ads`, { method: 'POST', headers, body: JSON.stringify({ refreshToken, profileIds: ['3180000000000001'] }) });
+  say(res.ok ? 'connected the demo Amazon Ads account (simulator); its first full sync is running' : `could not connect the demo Amazon Ads account: HTTP ${res.status}`);
+}
+
 /** TEMPORAL_ADDRESS if set, otherwise the Temporal dev server with its Web UI (started and added to the stack). */
 async function temporalFor(stack: Stoppable[]): Promise<{ address: string; uiUrl?: string }> {
   if (process.env.TEMPORAL_ADDRESS) {
@@ -184,6 +193,7 @@ async function main(): Promise<void> {
 
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/health`, 120_000, () => children.every((c) => c.exitCode === null));
+    if (token && amazonAds.demoRefreshToken) await connectDemoAmazonAds(apiUrl, token, amazonAds.demoRefreshToken);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       [
@@ -196,8 +206,7 @@ async function main(): Promise<void> {
         `  Try: curl -X POST -H "Authorization: Bearer ${token ?? '<token>'}" ${apiUrl}/retention-runs`,
         ...(amazonAds.demoRefreshToken
           ? [
-              `       curl -X POST -H "Authorization: Bearer ${token ?? '<token>'}" -H 'content-type: application/json' \\`,
-              `            -d '{"refreshToken":"${amazonAds.demoRefreshToken}"}' ${apiUrl}/integrations/amazon-ads   (the simulated Amazon Ads account)`,
+              `       curl -H "Authorization: Bearer ${token ?? '<token>'}" ${apiUrl}/integrations   (the simulated Amazon Ads account, synced on schedule)`,
             ]
           : []),
         '  Ctrl-C stops everything; data stays in .data/ for the next start.',

@@ -46,6 +46,7 @@ const envSchema = z.object({
   AMAZON_ADS_TOKEN_URL: z.string().url().default('https://api.amazon.com/auth/o2/token'),
   AMAZON_ADS_LOOKBACK_DAYS: integer(1, 95).default(14),
   AMAZON_ADS_REPORT_POLL_SECONDS: integer(1, 600).default(5),
+  AMAZON_ADS_SYNC_INTERVAL_HOURS: integer(1, 168).default(6),
 
   RETENTION_METRICS_DAYS: integer(1, 36500).default(730),
   RETENTION_SYNC_LOG_DAYS: integer(1, 36500).default(90),
@@ -64,7 +65,7 @@ export interface Config {
   uploads: { dir: string; maxBytes: number };
   credentials: { keys: Map<string, Buffer>; currentKeyId: string };
   /** Null until AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET are set (the LWA app of the deployment). */
-  amazonAds: { clientId: string; clientSecret: string; apiUrl: string; tokenUrl: string; lookbackDays: number; reportPollMs: number } | null;
+  amazonAds: { clientId: string; clientSecret: string; apiUrl: string; tokenUrl: string; lookbackDays: number; reportPollMs: number; syncIntervalHours: number } | null;
   retention: {
     metricsDays: number;
     syncLogDays: number;
@@ -137,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentials: { keys, currentKeyId },
     amazonAds:
       e.AMAZON_ADS_CLIENT_ID && e.AMAZON_ADS_CLIENT_SECRET
-        ? { clientId: e.AMAZON_ADS_CLIENT_ID, clientSecret: e.AMAZON_ADS_CLIENT_SECRET, apiUrl: e.AMAZON_ADS_API_URL, tokenUrl: e.AMAZON_ADS_TOKEN_URL, lookbackDays: e.AMAZON_ADS_LOOKBACK_DAYS, reportPollMs: e.AMAZON_ADS_REPORT_POLL_SECONDS * 1000 }
+        ? { clientId: e.AMAZON_ADS_CLIENT_ID, clientSecret: e.AMAZON_ADS_CLIENT_SECRET, apiUrl: e.AMAZON_ADS_API_URL, tokenUrl: e.AMAZON_ADS_TOKEN_URL, lookbackDays: e.AMAZON_ADS_LOOKBACK_DAYS, reportPollMs: e.AMAZON_ADS_REPORT_POLL_SECONDS * 1000, syncIntervalHours: e.AMAZON_ADS_SYNC_INTERVAL_HOURS }
         : null,
     retention: {
       metricsDays: e.RETENTION_METRICS_DAYS,

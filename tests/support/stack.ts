@@ -74,6 +74,7 @@ export async function startStack(options: { worker?: boolean; api?: boolean; con
       taskQueue: config.temporal.taskQueue,
       database,
       config,
+      client,
       files: new FileStore(config.uploads.dir),
       shutdownGraceSeconds: 1,
       workflowBundle: await workflowBundle(),
