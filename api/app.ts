@@ -8,6 +8,7 @@ import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import authentication from './plugins/authentication';
 import problemDetails from './plugins/problem-details';
+import adsDataRoutes from './routes/ads-data';
 import healthRoutes from './routes/health';
 import importRoutes from './routes/imports';
 import integrationRoutes from './routes/integrations';
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDependencies & { logger: Logger }): Prom
     await tenantScoped.register(notificationRoutes, dependencies);
     await tenantScoped.register(importRoutes, dependencies);
     await tenantScoped.register(integrationRoutes, dependencies);
+    await tenantScoped.register(adsDataRoutes, dependencies);
   });
   return app;
 }

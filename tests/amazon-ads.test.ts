@@ -151,6 +151,26 @@ describe('connecting and syncing over HTTP', () => {
     expect(await finished(us)).toMatchObject({ entities: { created: 0, updated: 0 } });
     expect(await counts()).toEqual({ portfolios: 3, campaigns: 12, adGroups: sim.simulator.adGroupsOf(3180000000000001).length });
     expect((await stack.prisma.integrationCredential.findUniqueOrThrow({ where: { id: us } })).lastUsedAt).not.toBeNull();
+
+    // Reads, tenant-scoped and paged.
+    const get = async (path: string, token = tenant.token) => (await (await fetch(`${baseUrl}${path}`, { headers: bearer(token) })).json()) as Json;
+    const campaignIds: string[] = [];
+    for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages += 1) {
+      const pageOf: Json = await get(`/campaigns?credentialId=${us}&limit=5${cursor ? `&cursor=${cursor}` : ''}`);
+      campaignIds.push(...pageOf.items.map((c: Json) => c.externalId));
+      cursor = pageOf.nextCursor;
+    }
+    expect(campaignIds.sort()).toEqual(sim.simulator.campaignsOf(3180000000000001).map((c) => c.campaignId).sort());
+    const other = await newTenant(stack.prisma, 'Reader');
+    expect((await get(`/campaigns?credentialId=${us}`, other.token)).items).toEqual([]);
+    expect((await get('/keyword-metrics?limit=5', other.token)).items).toEqual([]);
+    const exact = await get(`/keyword-metrics?matchType=exact&keyword=GARLIC&limit=50`);
+    expect(exact.items.length).toBeGreaterThan(0);
+    expect(exact.items.every((m: Json) => m.matchType === 'exact' && /garlic/.test(m.keyword) && m.source === 'api' && m.campaignId !== null)).toBe(true);
+    const firstPage = await get('/keyword-metrics?from=2026-09-01&to=2026-11-30&limit=3');
+    const secondPage = await get(`/keyword-metrics?from=2026-09-01&to=2026-11-30&limit=3&cursor=${firstPage.nextCursor}`);
+    expect(new Set([...firstPage.items, ...secondPage.items].map((m: Json) => m.id)).size).toBe(6);
+    expect(firstPage.items[0].date >= secondPage.items[0].date).toBe(true);
   });
 
   test('throttling during a sync is waited out with the server\'s Retry-After, not failed', async () => {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Prisma } from '../../lib/db';
 import { SYNC_STATUSES, SYNC_TYPES } from '../../lib/domain/sync-log';
 import type { AppDependencies } from '../app';
-import { HttpProblem, notFound, problemSchema } from '../plugins/problem-details';
+import { decodeCursor, page } from '../pagination';
+import { notFound, problemSchema } from '../plugins/problem-details';
 import { authErrorResponses, syncLogSchema, uuidParam } from '../schemas';
 
 const listQuery = z.object({
@@ -13,22 +14,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional().describe('nextCursor of the previous page'),
 });
-
-/** Opaque keyset cursor over (startedAt DESC, id DESC). */
-function encodeCursor(row: { startedAt: Date; id: string }): string {
-  return Buffer.from(`${row.startedAt.toISOString()}|${row.id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: Date; id: string } {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const startedAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(startedAt.getTime())) {
-    throw new HttpProblem(400, 'cursor is not valid: pass the nextCursor value of a previous page unchanged', {
-      errors: [{ location: 'querystring.cursor', message: 'not a cursor issued by this API' }],
-    });
-  }
-  return { startedAt, id };
-}
 
 const syncLogRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { prisma }) => {
   app.get(
@@ -43,7 +28,8 @@ const syncLogRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { pris
     },
     async (request) => {
       const { credentialId, type, status, limit, cursor } = request.query;
-      const after = cursor ? decodeCursor(cursor) : undefined;
+      const [afterIso, afterId] = cursor ? decodeCursor(cursor, 2) : [];
+      const after = afterIso && afterId ? { startedAt: new Date(afterIso), id: afterId } : undefined;
       const where: Prisma.SyncLogWhereInput = {
         companyId: request.principal.companyId,
         ...(credentialId ? { credentialId } : {}),
@@ -54,9 +40,7 @@ const syncLogRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { pris
           : {}),
       };
       const rows = await prisma.syncLog.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      return page(rows, limit, (r) => [r.startedAt.toISOString(), r.id]);
     },
   );
 
