@@ -4,6 +4,7 @@ import type { CredentialStore } from '../lib/credentials/credential-store';
 import type { PrismaClient } from '../lib/db';
 import type { FileStore } from '../lib/storage/file-store';
 import type { AmazonAdsSchedules } from '../lib/temporal/amazon-ads-schedules';
+import { createCredentialRefreshActivities } from './amazon-ads/credential-refresh';
 import { createCredentialStatusActivities } from './amazon-ads/credential-status';
 import { createAmazonAdsEntityActivities } from './amazon-ads/entities';
 import { createAmazonAdsReportActivities } from './amazon-ads/reports';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createAmazonAdsEntityActivities(deps),
     ...createAmazonAdsReportActivities(deps),
     ...createCredentialStatusActivities(deps),
+    ...createCredentialRefreshActivities(deps),
   };
 }
 

@@ -227,6 +227,36 @@ describe('connecting and syncing over HTTP', () => {
   });
 });
 
+test('the refresh workflow walks the credential state machine: expired → active, refused → revoked, failing → error → active', async () => {
+  const tenant = await newTenant(stack.prisma);
+  const refused = sim.simulator.issueRefreshToken();
+  const good = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000001'] })).text).integrations[0].id as string;
+  const bad = JSON.parse((await connect(tenant, { refreshToken: refused, profileIds: ['3180000000000002'] })).text).integrations[0].id as string;
+  await Promise.all([finished(good), finished(bad)]);
+  const expire = (id: string) => stack.prisma.integrationCredential.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1000), lastUsedAt: null } });
+  const run = () => stack.client.workflow.execute('credentialRefreshWorkflow', { taskQueue: stack.config.temporal.taskQueue, workflowId: `refresh-${Date.now()}`, args: [{ withinMinutes: 20 }] });
+  const state = async (id: string) => stack.prisma.integrationCredential.findUniqueOrThrow({ where: { id } });
+
+  await expire(good);
+  await expire(bad);
+  sim.simulator.revoke(refused);
+  await run();
+  const refreshed = await state(good);
+  expect(refreshed).toMatchObject({ status: 'active', lastError: null });
+  expect(refreshed.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+  expect(refreshed.lastUsedAt).not.toBeNull();
+  expect(await state(bad)).toMatchObject({ status: 'revoked', lastError: expect.stringMatching(/invalid grant/) });
+  expect(await stack.prisma.notification.count({ where: { userId: tenant.userId, type: 'credential_expired', relatedId: bad } })).toBe(1);
+  expect((await stack.client.schedule.getHandle(amazonAdsScheduleId(bad)).describe()).state.paused).toBe(true);
+
+  await expire(good);
+  sim.simulator.injectFault({ route: 'token', status: 503, times: 1 });
+  await run();
+  expect(await state(good)).toMatchObject({ status: 'error', lastError: expect.stringMatching(/Refreshing the access token failed/) });
+  await run();
+  expect(await state(good)).toMatchObject({ status: 'active', lastError: null });
+});
+
 describe('reports', () => {
   async function apiTotals(companyId: string) {
     const [row] = await stack.prisma.$queryRaw<Json[]>`

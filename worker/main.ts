@@ -5,6 +5,7 @@ import { createDatabase } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { FileStore } from '../lib/storage/file-store';
 import { registerSearchAttributes } from '../lib/temporal/client';
+import { ensureCredentialRefreshSchedule } from '../lib/temporal/amazon-ads-schedules';
 import { ensureRetentionSchedule } from '../lib/temporal/retention-schedule';
 import { temporalLoggerFrom } from '../lib/temporal/runtime-logger';
 import { createWorker } from './create-worker';
@@ -39,6 +40,7 @@ export async function runWorker(): Promise<void> {
       policy: retentionPolicyFrom(config),
     });
     logger.info({ schedule, cron: config.retention.scheduleCron }, 'retention schedule ready');
+    if (config.amazonAds) await ensureCredentialRefreshSchedule(client, config.temporal.taskQueue);
 
     worker = await createWorker({
       connection,

@@ -17,3 +17,5 @@ export function fileImportWorkflowId(importId: string): string {
 export function amazonAdsSyncWorkflowId(credentialId: string): string {
   return `amazon-ads-sync-${credentialId}`;
 }
+
+export const CREDENTIAL_REFRESH_SCHEDULE_ID = 'amazon-ads-credential-refresh';

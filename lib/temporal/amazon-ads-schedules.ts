@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import { amazonAdsSyncWorkflowId } from '../domain/workflow-ids';
+import { amazonAdsSyncWorkflowId, CREDENTIAL_REFRESH_SCHEDULE_ID } from '../domain/workflow-ids';
 import { CompanyIdKey, CredentialIdKey, SyncTypeKey } from './search-attributes';
 import type { amazonAdsSyncWorkflow } from '../../workflows/amazon-ads-sync';
 
@@ -84,5 +84,21 @@ export class AmazonAdsSchedules {
     } catch (err) {
       if (!(err instanceof ScheduleNotFoundError)) throw err;
     }
+  }
+}
+
+/** The system-wide token refresh every 10 minutes (created or updated at worker start, like retention's). */
+export async function ensureCredentialRefreshSchedule(client: Client, taskQueue: string): Promise<void> {
+  const options = {
+    scheduleId: CREDENTIAL_REFRESH_SCHEDULE_ID,
+    spec: { intervals: [{ every: '10 minutes' }] },
+    action: { type: 'startWorkflow', workflowType: 'credentialRefreshWorkflow', workflowId: 'amazon-ads-credential-refresh', taskQueue, args: [{ withinMinutes: 20 }] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+  } satisfies ScheduleOptions;
+  try {
+    await client.schedule.create(options);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(CREDENTIAL_REFRESH_SCHEDULE_ID).update((previous) => ({ ...previous, spec: options.spec, action: options.action }));
   }
 }
