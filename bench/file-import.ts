@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, openAsBlob, type WriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { loadConfig } from '../lib/config';
 import { createPrismaClient } from '../lib/db';
 import { createLogger } from '../lib/logger';
 import { createTenant } from '../lib/tenants';
-import { option, printTable, psqlSeconds, startBenchStack, thousands } from './support/bench-stack';
+import { option, peakRssMiB, printTable, psqlSeconds, startBenchStack, startWorkerProcess, thousands } from './support/bench-stack';
 
 // File import, end to end: a generated Amazon search term report is uploaded over HTTP, and the clock stops when
 // GET /imports/:id says completed. The worker runs in its own process, one per size, so its peak RSS (VmHWM) is
@@ -24,7 +23,6 @@ import { option, printTable, psqlSeconds, startBenchStack, thousands } from './s
 const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
 const profileDir = option('profile-worker', '');
 const workerHeapMb = option('worker-heap-mb', '');
-const ROOT = path.resolve(__dirname, '..');
 
 const HEADER =
   'Date,Portfolio name,Currency,Campaign Name,Ad Group Name,Targeting,Match Type,Customer Search Term,Impressions,Clicks,' +
@@ -96,28 +94,6 @@ async function generate(dir: string, rows: number, tenant: { companyId: string; 
   return { report: path.join(dir, fileName), normalized: path.join(dir, 'normalized.csv'), spendCents, salesCents };
 }
 
-/** The worker in its own process, so that its peak memory is its own. */
-async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-  const heap = workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : [];
-  const child = spawn(process.execPath, [...profile, ...heap, '--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker started')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited ${code} before starting`)));
-  });
-  child.stdout!.resume();
-  return child;
-}
-
-async function peakRssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 async function main(): Promise<void> {
   const stack = await startBenchStack('import');
   const uploads = await mkdtemp(path.join(tmpdir(), 'bench-uploads-'));
@@ -155,7 +131,7 @@ async function main(): Promise<void> {
       const fileBytes = (await stat(generated.report)).size;
       await db.query('CHECKPOINT');
 
-      const worker = await startWorker(env);
+      const worker = await startWorkerProcess(env, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : []), ...(workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : [])]);
       const started = process.hrtime.bigint();
       const form = new FormData();
       form.set('brandId', engineTenant.brandId!);

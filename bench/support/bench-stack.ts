@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Client } from 'pg';
 import { migrateDatabase } from '../../dev/local-stack/migrations';
 import { startTemporalDevServer, type RunningDevServer } from '../../dev/local-stack/temporal-dev-server';
@@ -63,3 +65,26 @@ export function printTable(title: string, header: string[], rows: string[][]): v
 }
 
 export const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The worker in its own process (extra Node flags first), so that its peak memory is its own. */
+export async function startWorkerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker started')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited ${code} before starting`)));
+  });
+  child.stdout!.resume();
+  return child;
+}
+
+/** A process's peak resident memory (VmHWM), in MiB. */
+export async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}

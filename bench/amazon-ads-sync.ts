@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { Client } from 'pg';
+import { buildApp } from '../api/app';
+import { startAmazonAdsSimulator } from '../dev/simulators/amazon-ads/server';
+import { loadConfig } from '../lib/config';
+import { createPrismaClient } from '../lib/db';
+import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
+import { createLogger } from '../lib/logger';
+import { createTenant } from '../lib/tenants';
+import { option, peakRssMiB, printTable, startBenchStack, startWorkerProcess, thousands } from './support/bench-stack';
+
+// A full Amazon Ads sync of a large simulated account (entities, then 94 days of daily search-term and
+// advertised-product reports), with no simulated report latency: connect over HTTP, wait for the workflow, count
+// the rows stored. The worker runs in its own process so its peak RSS is the sync's.
+//   npm run bench:amazon-ads -- [--campaigns 300,1500]
+
+const sizes = option('campaigns', '300,1500').split(',').map(Number);
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+  for (const campaigns of sizes) {
+    const stack = await startBenchStack('amazon_ads');
+    const sim = await startAmazonAdsSimulator({ seed: 11, campaignsPerProfile: campaigns, reportDelayMs: 0, clientId: 'bench-client', clientSecret: 'bench-secret' });
+    const env = {
+      ...process.env,
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+      LOG_LEVEL: 'info',
+      LOG_PRETTY: 'false',
+      NODE_ENV: 'production',
+      CREDENTIAL_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
+      AMAZON_ADS_CLIENT_ID: 'bench-client',
+      AMAZON_ADS_CLIENT_SECRET: 'bench-secret',
+      AMAZON_ADS_API_URL: sim.url,
+      AMAZON_ADS_TOKEN_URL: `${sim.url}/auth/o2/token`,
+      AMAZON_ADS_REPORT_POLL_SECONDS: '1',
+    };
+    Object.assign(process.env, env);
+    const config = loadConfig();
+    const prisma = createPrismaClient({ ...config.database, poolSize: 2 });
+    const connection = await Connection.connect({ address: stack.temporal.address });
+    const temporal = new TemporalClient({ connection });
+    const app = await buildApp({ prisma, temporal, config, logger: createLogger({ level: 'warn', pretty: false }) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const worker = await startWorkerProcess(env);
+    try {
+      const tenant = await createTenant(prisma, { companyName: `Bench ${campaigns}`, userEmail: `bench-${Date.now()}@example.test`, brandName: 'Bench' });
+      const started = process.hrtime.bigint();
+      const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/integrations/amazon-ads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000001'] }),
+      });
+      if (response.status !== 201) throw new Error(`connect answered ${response.status}: ${await response.text()}`);
+      const { integrations } = (await response.json()) as { integrations: Array<{ id: string }> };
+      const handle = temporal.workflow.getHandle(amazonAdsSyncWorkflowId(integrations[0]!.id));
+      const result = (await handle.result()) as { reports: Array<{ status: string }> };
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (result.reports.some((r) => r.status !== 'loaded')) throw new Error(`reports failed: ${JSON.stringify(result.reports)}`);
+      const stored = (await db.query(`SELECT (SELECT count(*)::int FROM "KeywordMetric") AS metrics, (SELECT count(*)::int FROM "SalesDaily") AS sales,
+                                              (SELECT count(*)::int FROM "AdGroup") AS ad_groups`)).rows[0] as { metrics: number; sales: number; ad_groups: number };
+      const log = (await db.query(`SELECT "recordsProcessed" AS processed FROM "SyncLog" WHERE "credentialId" = $1`, [integrations[0]!.id])).rows[0] as { processed: number };
+      const events = (await handle.fetchHistory()).events?.length ?? 0;
+      rows.push([
+        thousands(campaigns),
+        thousands(stored.ad_groups),
+        thousands(log.processed),
+        thousands(stored.metrics),
+        thousands(stored.sales),
+        seconds.toFixed(1),
+        thousands(log.processed / seconds),
+        String(events),
+        (await peakRssMiB(worker.pid!)).toFixed(0),
+      ]);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+      await app.close();
+      await connection.close();
+      await db.end();
+      await prisma.$disconnect();
+      await sim.close();
+      await stack.close();
+    }
+  }
+  printTable(
+    'Amazon Ads full sync (entities + 94 days × search terms and advertised products, 8 reports), simulator without latency.',
+    ['campaigns', 'ad groups', 'rows processed', 'keyword metrics', 'sales rows', 'seconds', 'rows/s', 'history events', 'worker peak RSS MiB'],
+    rows,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
