@@ -128,7 +128,8 @@ const importRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { prism
           const payload = pending.find((a) => a.activityType?.name === 'stageImportRows')?.heartbeatDetails?.payloads?.[0];
           const checkpoint = payload ? defaultPayloadConverter.fromPayload<{ bytesRead: number }>(payload) : undefined;
           if (phase === 'merging') percent = 100;
-          else if (checkpoint && log.fileSize) percent = Math.min(100, Math.round((checkpoint.bytesRead / log.fileSize) * 1000) / 10);
+          // An XLSX workbook is unpacked before its rows come: its bytes are all read early, so parsing shows at most 99.
+          else if (checkpoint && log.fileSize) percent = Math.min(99, Math.round((checkpoint.bytesRead / log.fileSize) * 1000) / 10);
         } catch (err) {
           request.log.warn({ err, workflowId: log.workflowId }, 'could not read import progress from Temporal');
         }

@@ -50,6 +50,14 @@ function serialDate(serial: number, date1904: boolean): string {
   return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 10);
 }
 
+/** unzipper's terse reasons, in words. */
+function unreadableReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (message === 'FILE_ENDED') return 'the file ends before the workbook does (truncated?)';
+  if (message.startsWith('invalid signature')) return `not a ZIP archive (${message})`;
+  return message;
+}
+
 type SharedStringRef = { sharedString: number };
 type CellValue = ExcelJS.CellValue | SharedStringRef;
 type SharedStringEvent = { index: number; text: string | null | { richText: ExcelJS.RichText[] } };
@@ -86,7 +94,8 @@ function cellText(value: CellValue, strings: SpillingStringTable, formulaDate: (
 }
 
 /**
- * Streams the rows of every worksheet, in workbook order, in batches of up to ROW_BATCH rows of one sheet.
+ * Streams the rows of every worksheet in batches of up to ROW_BATCH rows of one sheet. Sheets come in the order of
+ * their parts in the ZIP (sheet1.xml, sheet2.xml…), which is the tab order in what Excel and exceljs write.
  * `rowNumber` is the spreadsheet's row number (rows with no text are skipped, leaving a gap), `cells[0]` is
  * column A. A file that is not a readable workbook raises UnreadableFileError naming it.
  */
@@ -111,7 +120,9 @@ export async function* readXlsxRowBatches(path: string, fileName: string): Async
       const event = next.value;
       if ('index' in event) {
         const { text } = event;
-        strings.push(text === null || typeof text === 'string' ? (text ?? '') : text.richText.map((part) => part.text ?? '').join(''));
+        const plain = text === null || typeof text === 'string' ? (text ?? '') : text.richText.map((part) => part.text ?? '').join('');
+        // A copy: the parser's string is a slice of its XML chunk and would keep the whole chunk alive in the table.
+        strings.push(Buffer.from(plain, 'utf8').toString('utf8'));
         continue;
       }
       if (event.eventType !== 'worksheet') continue;
@@ -136,7 +147,7 @@ export async function* readXlsxRowBatches(path: string, fileName: string): Async
     }
     finished = true;
   } catch (err) {
-    throw new UnreadableFileError(`${fileName} is not a readable XLSX workbook: ${(err as Error).message}`);
+    throw new UnreadableFileError(`${fileName} is not a readable XLSX workbook: ${unreadableReason(err)}`);
   } finally {
     input.destroy();
     strings.close();
