@@ -14,9 +14,10 @@ import { option, peakRssMiB, printTable, startBenchStack, startWorkerProcess, th
 // A full Amazon Ads sync of a large simulated account (entities, then 94 days of daily search-term and
 // advertised-product reports), with no simulated report latency: connect over HTTP, wait for the workflow, count
 // the rows stored. The worker runs in its own process so its peak RSS is the sync's.
-//   npm run bench:amazon-ads -- [--campaigns 300,1500]
+//   npm run bench:amazon-ads -- [--campaigns 300,1500] [--worker-heap-mb <MB>: cap the worker's V8 heap]
 
 const sizes = option('campaigns', '300,1500').split(',').map(Number);
+const workerHeapMb = option('worker-heap-mb', '');
 
 async function main(): Promise<void> {
   const rows: string[][] = [];
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const worker = await startWorkerProcess(env);
+    const worker = await startWorkerProcess(env, workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : []);
     try {
       const tenant = await createTenant(prisma, { companyName: `Bench ${campaigns}`, userEmail: `bench-${Date.now()}@example.test`, brandName: 'Bench' });
       const started = process.hrtime.bigint();

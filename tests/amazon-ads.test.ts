@@ -9,7 +9,9 @@ import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
 import { amazonAdsScheduleId } from '../lib/temporal/amazon-ads-schedules';
 import { CredentialIdKey } from '../lib/temporal/search-attributes';
 import type { CreatedTenant } from '../lib/tenants';
-import { bearer, newTenant, startStack, type TestStack } from './support/stack';
+import { FileStore } from '../lib/storage/file-store';
+import { createWorker } from '../worker/create-worker';
+import { bearer, newTenant, startStack, workflowBundle, type TestStack } from './support/stack';
 
 // Amazon Ads, connected through the product's own client to the simulator (by base URL), on a real PostgreSQL
 // and a real Temporal server: connect, tokens at rest, entity sync, throttling, token expiry, revocation.
@@ -323,4 +325,48 @@ describe('reports', () => {
     expect(log).toMatchObject({ status: 'partial', recordsFailed: 1, errorMessage: expect.stringMatching(/1 of 8 reports failed/) });
     expect((log.errorDetails as Json).reportsThrough).toBeNull(); // the first window failed: nothing is certain yet
   });
+});
+
+// Last: it stops this file's worker.
+test('a worker stopped mid-sync: the sync finishes on another worker with exactly the rows of an undisturbed run', async () => {
+  const tenant = await newTenant(stack.prisma);
+  const body = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000002'] })).text) as Json;
+  const credentialId = body.integrations[0].id as string;
+  // Stop once report rows are being stored.
+  for (let i = 0; i < 600; i += 1) {
+    if ((await stack.prisma.keywordMetric.count({ where: { companyId: tenant.companyId } })) > 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  stack.worker!.shutdown();
+  for (let i = 0; i < 200 && stack.worker!.getState() !== 'STOPPED'; i += 1) await new Promise((r) => setTimeout(r, 50));
+  const replacement = await createWorker({
+    connection: stack.connection,
+    namespace: stack.config.temporal.namespace,
+    taskQueue: stack.config.temporal.taskQueue,
+    database: stack.database,
+    config: stack.config,
+    client: stack.client,
+    files: new FileStore(stack.config.uploads.dir),
+    shutdownGraceSeconds: 1,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = replacement.run();
+  try {
+    const result = (await finished(credentialId)) as Json;
+    expect(result.reports.every((r: Json) => r.status === 'loaded')).toBe(true);
+  } finally {
+    replacement.shutdown();
+    await running;
+  }
+  const windows = planReportWindows({ today: dayIn('America/Toronto', Date.now()), full: true, loadedThrough: null, lookbackDays: 14 });
+  let rows = 0;
+  let cents = 0;
+  for (const w of windows) {
+    for (const row of sim.simulator.rowsOf(3180000000000002, 'spSearchTerm', w.startDate, w.endDate)) {
+      rows += 1;
+      cents += Math.round(Number(row.cost) * 100);
+    }
+  }
+  const [stored] = await stack.prisma.$queryRaw<Json[]>`SELECT count(*)::int AS rows, sum("spend")::text AS spend FROM "KeywordMetric" WHERE "companyId" = ${tenant.companyId}`;
+  expect(stored).toEqual({ rows, spend: (cents / 100).toFixed(2) });
 });
