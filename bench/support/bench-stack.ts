@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrateDatabase } from '../../dev/local-stack/migrations';
@@ -83,8 +83,27 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, nodeArgs: strin
   return child;
 }
 
-/** A process's peak resident memory (VmHWM), in MiB. */
-export async function peakRssMiB(pid: number): Promise<number> {
+async function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** A process's peak resident memory (VmHWM), in MiB: since it started, or since `resetPeakRss`. */
+export const peakRssMiB = (pid: number) => statusMiB(pid, 'VmHWM');
+
+/** A process's resident memory now (VmRSS), in MiB. */
+export const rssMiB = (pid: number) => statusMiB(pid, 'VmRSS');
+
+/**
+ * Restarts a process's VmHWM from its current RSS (Linux ≥ 4.0, `clear_refs` 5), so that the peak measured next is
+ * the work's and not start-up's (the worker bundles the workflows with webpack when it starts). Answers false
+ * where the kernel does not allow it; the peak then includes start-up.
+ */
+export async function resetPeakRss(pid: number): Promise<boolean> {
+  try {
+    await writeFile(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
