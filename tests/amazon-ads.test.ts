@@ -9,9 +9,7 @@ import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
 import { amazonAdsScheduleId } from '../lib/temporal/amazon-ads-schedules';
 import { CredentialIdKey } from '../lib/temporal/search-attributes';
 import type { CreatedTenant } from '../lib/tenants';
-import { FileStore } from '../lib/storage/file-store';
-import { createWorker } from '../worker/create-worker';
-import { bearer, newTenant, startStack, workflowBundle, type TestStack } from './support/stack';
+import { bearer, newTenant, startStack, startOtherWorker, type TestStack } from './support/stack';
 
 // Amazon Ads, connected through the product's own client to the simulator (by base URL), on a real PostgreSQL
 // and a real Temporal server: connect, tokens at rest, entity sync, throttling, token expiry, revocation.
@@ -339,17 +337,7 @@ test('a worker stopped mid-sync: the sync finishes on another worker with exactl
   }
   stack.worker!.shutdown();
   for (let i = 0; i < 200 && stack.worker!.getState() !== 'STOPPED'; i += 1) await new Promise((r) => setTimeout(r, 50));
-  const replacement = await createWorker({
-    connection: stack.connection,
-    namespace: stack.config.temporal.namespace,
-    taskQueue: stack.config.temporal.taskQueue,
-    database: stack.database,
-    config: stack.config,
-    client: stack.client,
-    files: new FileStore(stack.config.uploads.dir),
-    shutdownGraceSeconds: 1,
-    workflowBundle: await workflowBundle(),
-  });
+  const replacement = await startOtherWorker(stack);
   const running = replacement.run();
   try {
     const result = (await finished(credentialId)) as Json;

@@ -10,9 +10,8 @@ import { buildApp } from '../api/app';
 import { fileImportWorkflowId } from '../lib/domain/workflow-ids';
 import { createLogger } from '../lib/logger';
 import { FileStore } from '../lib/storage/file-store';
-import { createWorker } from '../worker/create-worker';
 import type { fileImportWorkflow } from '../workflows/file-import';
-import { bearer, newTenant, startStack, workflowBundle, type TestStack } from './support/stack';
+import { bearer, newTenant, startStack, startOtherWorker, type TestStack } from './support/stack';
 
 // What goes wrong around an import: the worker dies while a file is half staged, an upload is too large, and
 // the operator's command-line import.
@@ -129,17 +128,7 @@ test('a worker that stops mid-file: the retry on another worker resumes after th
   expect(stagedAtStop).toBeGreaterThanOrEqual(committedAtStop);
   expect(stagedAtStop).toBeLessThan(ROWS);
 
-  const replacement = await createWorker({
-    connection: stack.connection,
-    namespace: stack.config.temporal.namespace,
-    taskQueue: stack.config.temporal.taskQueue,
-    database: stack.database,
-    config: stack.config,
-    client: stack.client,
-    files,
-    shutdownGraceSeconds: 1,
-    workflowBundle: await workflowBundle(),
-  });
+  const replacement = await startOtherWorker(stack);
   const running = replacement.run();
   try {
     const result = await handle.result();

@@ -88,6 +88,23 @@ export async function startStack(options: { worker?: boolean; api?: boolean; con
   return stack;
 }
 
+/** Another worker on the stack's task queue (after its own worker was stopped): what a restarted process would be. */
+export function startOtherWorker(stack: TestStack): Promise<Worker> {
+  return workflowBundle().then((bundle) =>
+    createWorker({
+      connection: stack.connection,
+      namespace: stack.config.temporal.namespace,
+      taskQueue: stack.config.temporal.taskQueue,
+      database: stack.database,
+      config: stack.config,
+      client: stack.client,
+      files: new FileStore(stack.config.uploads.dir),
+      shutdownGraceSeconds: 1,
+      workflowBundle: bundle,
+    }),
+  );
+}
+
 let tenantCounter = 0;
 
 /** A fresh company with a user, a brand and an API token: tests never share tenants. */
