@@ -1,5 +1,4 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
-import type { AddressInfo } from 'node:net';
 import { startAmazonAdsSimulator, type AmazonAdsSimulator } from '../dev/simulators/amazon-ads/server';
 import { AmazonAdsClient } from '../integrations/amazon-ads/ads-client';
 import { InvalidGrantError, ThrottledError } from '../integrations/amazon-ads/errors';
@@ -9,7 +8,7 @@ import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
 import { amazonAdsScheduleId } from '../lib/temporal/amazon-ads-schedules';
 import { CredentialIdKey } from '../lib/temporal/search-attributes';
 import type { CreatedTenant } from '../lib/tenants';
-import { bearer, newTenant, startStack, startOtherWorker, type TestStack } from './support/stack';
+import { bearer, newTenant, listen, startStack, startOtherWorker, type TestStack } from './support/stack';
 
 // Amazon Ads, connected through the product's own client to the simulator (by base URL), on a real PostgreSQL
 // and a real Temporal server: connect, tokens at rest, entity sync, throttling, token expiry, revocation.
@@ -28,8 +27,7 @@ beforeAll(async () => {
     api: true,
     configure: (config) => ({ ...config, amazonAds: { ...CLIENT, apiUrl: sim.url, tokenUrl: lwa.tokenUrl, lookbackDays: 14, reportPollMs: 100, syncIntervalHours: 6 } }),
   });
-  await stack.app!.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(stack.app!.server.address() as AddressInfo).port}`;
+  baseUrl = await listen(stack);
 });
 afterAll(async () => {
   await stack.close();

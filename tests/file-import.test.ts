@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { CreatedTenant } from '../lib/tenants';
-import { bearer, newTenant, startStack, type TestStack } from './support/stack';
+import { bearer, newTenant, listen, startStack, type TestStack } from './support/stack';
 
 // File import over HTTP, end to end: upload → stored by content hash → workflow on a real Temporal server and
 // worker → staged → merged into KeywordMetric on a real PostgreSQL. Totals are compared with the files' totals.
@@ -11,8 +10,7 @@ let stack: TestStack;
 let baseUrl: string;
 beforeAll(async () => {
   stack = await startStack({ worker: true, api: true });
-  await stack.app!.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(stack.app!.server.address() as AddressInfo).port}`;
+  baseUrl = await listen(stack);
 });
 afterAll(() => stack.close());
 

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { retentionWorkflowId } from '../lib/domain/workflow-ids';
 import { CompanyIdKey } from '../lib/temporal/search-attributes';
 import { retentionCleanupWorkflow } from '../workflows/retention-cleanup';
-import { bearer, newTenant, startStack, type TestStack } from './support/stack';
+import { bearer, newTenant, listen, startStack, type TestStack } from './support/stack';
 
 // The whole slice through a real HTTP port: API → Temporal → worker → activities → PostgreSQL → API.
 
@@ -10,8 +9,7 @@ let stack: TestStack;
 let baseUrl: string;
 beforeAll(async () => {
   stack = await startStack({ worker: true, api: true });
-  await stack.app!.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(stack.app!.server.address() as AddressInfo).port}`;
+  baseUrl = await listen(stack);
 });
 afterAll(() => stack.close());
 

@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ReportTypeId } from '../integrations/amazon-ads/ads-client';
+import { NON_RETRYABLE_AMAZON_ADS_FAILURES } from '../lib/domain/amazon-ads-failures';
 import { addDays, dayIn, planReportWindows, type DateWindow } from '../lib/domain/report-windows';
 import { bookkeeping } from './shared/bookkeeping';
 
@@ -39,20 +40,19 @@ export interface AmazonAdsSyncProgress {
 
 export const amazonAdsSyncProgressQuery = defineQuery<AmazonAdsSyncProgress>('progress');
 
-const NON_RETRYABLE = ['InvalidGrant', 'AmazonAdsBadRequest', 'AmazonAdsNotFound', 'AmazonAdsNotConfigured'];
 /** Amazon says a report can take up to three hours. */
 const REPORT_WAIT_LIMIT_MS = 3 * 60 * 60 * 1000;
 
 // 429s come back with the server's Retry-After as the next delay; 5xx and timeouts back off.
 const amazonAds = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE_AMAZON_ADS_FAILURES },
 });
 
 const longAmazonAds = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12, nonRetryableErrorTypes: NON_RETRYABLE_AMAZON_ADS_FAILURES },
 });
 
 function failureOf(err: unknown): { type: string | undefined; message: string } {

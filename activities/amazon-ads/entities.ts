@@ -1,9 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { AmazonAdsClient, type AdsAdGroup, type AdsCampaign, type AdsPortfolio } from '../../integrations/amazon-ads/ads-client';
-import type { LwaSettings } from '../../integrations/amazon-ads/login-with-amazon';
+import type { AdsAdGroup, AdsCampaign, AdsPortfolio } from '../../integrations/amazon-ads/ads-client';
 import type { CredentialStore } from '../../lib/credentials/credential-store';
 import type { PrismaClient } from '../../lib/db';
-import { credentialTokenSource } from './credential-tokens';
+import { clientForCredential, type AmazonAdsSettings } from './credential-client';
 import { asTemporalFailure } from './failures';
 
 export interface EntityCounts {
@@ -27,7 +26,7 @@ const lower = (state: string) => state.toLowerCase();
  * Portfolios, campaigns and ad groups of one credential's profile, page by page, each page one upsert keyed by
  * (credential, external id): a re-run changes nothing, and counts say what was created and what changed.
  */
-export function createAmazonAdsEntityActivities(deps: { prisma: PrismaClient; store: CredentialStore; amazonAds: (LwaSettings & { apiUrl: string }) | null }) {
+export function createAmazonAdsEntityActivities(deps: { prisma: PrismaClient; store: CredentialStore; amazonAds: AmazonAdsSettings }) {
   const { prisma, store } = deps;
 
   async function upsertPortfolios(credentialId: string, page: AdsPortfolio[]): Promise<Counted> {
@@ -86,13 +85,7 @@ export function createAmazonAdsEntityActivities(deps: { prisma: PrismaClient; st
     /** Pulls the credential's portfolios, then campaigns, then ad groups (each links to the one before). */
     async syncAmazonAdsEntities(input: { credentialId: string }): Promise<EntitySyncResult> {
       const context = Context.current();
-      const settings = deps.amazonAds;
-      if (!settings) {
-        throw ApplicationFailure.nonRetryable('Amazon Ads is not configured: set AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET', 'AmazonAdsNotConfigured');
-      }
-      const credential = await prisma.integrationCredential.findUniqueOrThrow({ where: { id: input.credentialId } });
-      const profileId = credential.externalAccountId!;
-      const client = new AmazonAdsClient({ apiUrl: settings.apiUrl, clientId: settings.clientId }, credentialTokenSource(store, settings, credential.id));
+      const { client, credential, profileId } = await clientForCredential(deps, input.credentialId);
       const counts: EntityCounts = { processed: 0, created: 0, updated: 0 };
       const add = ([result]: Counted, pageSize: number) => {
         counts.processed += pageSize;

@@ -1,8 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { AmazonAdsError, BadRequestError, InvalidGrantError, NotFoundError, ThrottledError } from '../../integrations/amazon-ads/errors';
 
-export const NON_RETRYABLE_AMAZON_ADS_FAILURES = ['InvalidGrant', 'AmazonAdsBadRequest', 'AmazonAdsNotFound', 'AmazonAdsNotConfigured'];
-
 /**
  * An Amazon Ads error as the Temporal failure that retries it right: a 429 waits the server's Retry-After
  * (else the policy's backoff), 5xx and network errors back off, a refused grant or a bad request is final.

@@ -1,11 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { AmazonAdsClient, type ReportTypeId } from '../../integrations/amazon-ads/ads-client';
-import type { LwaSettings } from '../../integrations/amazon-ads/login-with-amazon';
+import type { ReportTypeId } from '../../integrations/amazon-ads/ads-client';
 import type { CredentialStore } from '../../lib/credentials/credential-store';
 import { Prisma, type PrismaClient } from '../../lib/db';
 import { derivedMetricsSql } from '../keyword-metrics/derived-metrics';
 import { upsertSalesDailySide } from '../sales-daily/upsert-side';
-import { credentialTokenSource } from './credential-tokens';
+import { clientForCredential, type AmazonAdsSettings } from './credential-client';
 import { asTemporalFailure } from './failures';
 
 export interface ReportRef {
@@ -64,16 +63,10 @@ function salesRow(row: Record<string, unknown>, rowNumber: number) {
   };
 }
 
-export function createAmazonAdsReportActivities(deps: { prisma: PrismaClient; store: CredentialStore; amazonAds: (LwaSettings & { apiUrl: string }) | null }) {
+export function createAmazonAdsReportActivities(deps: { prisma: PrismaClient; store: CredentialStore; amazonAds: AmazonAdsSettings }) {
   const { prisma, store } = deps;
 
-  async function clientFor(credentialId: string) {
-    const settings = deps.amazonAds;
-    if (!settings) throw ApplicationFailure.nonRetryable('Amazon Ads is not configured: set AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET', 'AmazonAdsNotConfigured');
-    const credential = await prisma.integrationCredential.findUniqueOrThrow({ where: { id: credentialId } });
-    const client = new AmazonAdsClient({ apiUrl: settings.apiUrl, clientId: settings.clientId }, credentialTokenSource(store, settings, credentialId));
-    return { client, credential, profileId: credential.externalAccountId! };
-  }
+  const clientFor = (credentialId: string) => clientForCredential(deps, credentialId);
 
   async function upsertKeywordBatch(credential: { id: string; companyId: string; brandId: string | null }, rows: Record<string, unknown>[]): Promise<ReportLoadCounts> {
     const derived = derivedMetricsSql('r');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -103,6 +104,12 @@ export function startOtherWorker(stack: TestStack): Promise<Worker> {
       workflowBundle: bundle,
     }),
   );
+}
+
+/** Serves the stack's API on a free local port; answers its base URL. */
+export async function listen(stack: TestStack): Promise<string> {
+  await stack.app!.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(stack.app!.server.address() as AddressInfo).port}`;
 }
 
 let tenantCounter = 0;
