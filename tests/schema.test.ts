@@ -51,7 +51,7 @@ describe('tables, keys and indexes', () => {
     ]) {
       expect(defs.some((d) => d.includes(expected))).toBe(true);
     }
-    expect(defs.filter((d) => d.includes('NULLS NOT DISTINCT'))).toHaveLength(3);
+    expect(defs.filter((d) => d.includes('NULLS NOT DISTINCT'))).toHaveLength(4);
     expect(defs.find((d) => d.includes('"KeywordMetric_identity_key"'))).toContain(
       '("companyId", "brandId", source, date, "campaignRef", "adGroupRef", keyword, "matchType", "searchTerm") NULLS NOT DISTINCT',
     );

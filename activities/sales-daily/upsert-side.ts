@@ -39,7 +39,7 @@ export async function upsertSalesDailySide(tx: Tx, brandId: string, side: SalesS
     upserted AS (
       INSERT INTO "SalesDaily" AS d ("id", "brandId", "asin", "skuId", "date", "channel", ${sales}, ${units}, "updatedAt")
       SELECT gen_random_uuid(), ${brandId}, l."asin", l."skuId", l."date", 'amazon', l."sales", l."units", now() FROM linked l
-      ON CONFLICT ("brandId", "asin", "date", "channel")
+      ON CONFLICT ("brandId", "asin", "date", "channel") WHERE "channel" = 'amazon'
       DO UPDATE SET ${sales} = EXCLUDED.${sales}, ${units} = EXCLUDED.${units},
                     "skuId" = coalesce(EXCLUDED."skuId", d."skuId"), "updatedAt" = now()
       WHERE (d.${sales}, d.${units}, d."skuId") IS DISTINCT FROM (EXCLUDED.${sales}, EXCLUDED.${units}, coalesce(EXCLUDED."skuId", d."skuId"))
