@@ -14,6 +14,7 @@ import importRoutes from './routes/imports';
 import integrationRoutes from './routes/integrations';
 import notificationRoutes from './routes/notifications';
 import retentionRunRoutes from './routes/retention-runs';
+import shopifyIntegrationRoutes from './routes/shopify-integrations';
 import syncLogRoutes from './routes/sync-logs';
 
 export interface AppDependencies {
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDependencies & { logger: Logger }): Prom
     await tenantScoped.register(notificationRoutes, dependencies);
     await tenantScoped.register(importRoutes, dependencies);
     await tenantScoped.register(integrationRoutes, dependencies);
+    await tenantScoped.register(shopifyIntegrationRoutes, dependencies);
     await tenantScoped.register(adsDataRoutes, dependencies);
   });
   return app;

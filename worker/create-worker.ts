@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import type { Config } from '../lib/config';
 import { amazonAdsSchedulesFor } from '../lib/temporal/amazon-ads-schedules';
+import { shopifySchedulesFor } from '../lib/temporal/shopify-schedules';
 import { CredentialStore } from '../lib/credentials/credential-store';
 import { cipherFrom } from '../lib/crypto/credential-cipher';
 import type { Database } from '../lib/db';
@@ -13,7 +14,7 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   database: Pick<Database, 'prisma' | 'pool' | 'copy'>;
-  config: Pick<Config, 'credentials' | 'amazonAds' | 'temporal'>;
+  config: Pick<Config, 'credentials' | 'amazonAds' | 'shopify' | 'temporal'>;
   /** For activities that manage schedules. */
   client: Client;
   files: FileStore;
@@ -36,6 +37,8 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
       store: new CredentialStore(options.database.prisma, cipherFrom(options.config.credentials)),
       amazonAds: options.config.amazonAds,
       schedules: amazonAdsSchedulesFor(options.client, options.config),
+      shopify: options.config.shopify,
+      shopifySchedules: shopifySchedulesFor(options.client, options.config),
     }),
     // Running activities get this long to finish (or heartbeat a checkpoint) before they are cancelled.
     shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,

@@ -7,10 +7,13 @@ import { CredentialStore } from '../../lib/credentials/credential-store';
 import { cipherFrom } from '../../lib/crypto/credential-cipher';
 import { startAmazonAdsSync, SyncAlreadyRunningError } from '../../lib/syncs/start-amazon-ads-sync';
 import { amazonAdsSchedulesFor } from '../../lib/temporal/amazon-ads-schedules';
+import { startShopifyOrdersSync } from '../../lib/syncs/start-shopify-sync';
+import { shopifySchedulesFor } from '../../lib/temporal/shopify-schedules';
 import type { AppDependencies } from '../app';
 import { HttpProblem, notFound, problemSchema } from '../plugins/problem-details';
 import { authErrorResponses, syncLogSchema, uuidParam } from '../schemas';
 import { amazonAdsSyncProgressQuery } from '../../workflows/amazon-ads-sync';
+import { shopifyOrdersSyncProgressQuery } from '../../workflows/shopify-orders-sync';
 
 // Connected accounts. Tokens go in encrypted and never come out: no route answers them.
 
@@ -51,6 +54,7 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
   const store = new CredentialStore(prisma, cipherFrom(config.credentials));
   const syncDeps = { prisma, temporal, taskQueue: config.temporal.taskQueue };
   const schedules = amazonAdsSchedulesFor(temporal, config);
+  const shopifySchedules = shopifySchedulesFor(temporal, config);
 
   app.post(
     '/integrations/amazon-ads',
@@ -156,7 +160,8 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
       const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId: request.principal.companyId } });
       if (!credential) throw notFound('Integration', request.params.id);
       await store.markStatus(credential.id, 'revoked', 'Disconnected by a user');
-      await schedules?.remove(credential.id);
+      if (credential.integrationType === 'shopify') await shopifySchedules.remove(credential.id);
+      else await schedules?.remove(credential.id);
       return reply.code(204).send(null);
     },
   );
@@ -171,7 +176,12 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
         response: {
           200: z.object({
             running: z.boolean(),
-            progress: z.object({ phase: z.string(), reportsDone: z.number().int(), reportsTotal: z.number().int(), rows: z.number().int() }).nullable(),
+            progress: z
+              .union([
+                z.object({ phase: z.string(), reportsDone: z.number().int(), reportsTotal: z.number().int(), rows: z.number().int() }),
+                z.object({ phase: z.string(), mode: z.enum(['backfill', 'incremental']).nullable() }),
+              ])
+              .nullable(),
             syncLog: syncLogSchema.nullable(),
           }),
           ...authErrorResponses,
@@ -180,12 +190,13 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
       },
     },
     async (request) => {
-      const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId: request.principal.companyId, integrationType: 'amazon_ads' } });
-      if (!credential) throw notFound('Amazon Ads integration', request.params.id);
+      const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId: request.principal.companyId } });
+      if (!credential) throw notFound('Integration', request.params.id);
       const syncLog = await prisma.syncLog.findFirst({ where: { credentialId: credential.id }, orderBy: { startedAt: 'desc' } });
       if (!syncLog || syncLog.status !== 'started' || !syncLog.workflowId) return { running: false, progress: null, syncLog };
       try {
-        const progress = await temporal.workflow.getHandle(syncLog.workflowId).query(amazonAdsSyncProgressQuery);
+        const handle = temporal.workflow.getHandle(syncLog.workflowId);
+        const progress = credential.integrationType === 'shopify' ? await handle.query(shopifyOrdersSyncProgressQuery) : await handle.query(amazonAdsSyncProgressQuery);
         return { running: true, progress, syncLog };
       } catch (err) {
         request.log.warn({ err, workflowId: syncLog.workflowId }, 'could not read sync progress from Temporal');
@@ -198,7 +209,7 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
     '/integrations/:id/syncs',
     {
       schema: {
-        summary: 'Start a sync of a connected Amazon Ads account now',
+        summary: 'Start a sync of a connected account now (Amazon Ads: full or incremental; Shopify: full = export every order again)',
         tags: ['integrations'],
         params: uuidParam,
         body: z.object({ type: z.enum(['full', 'incremental']) }),
@@ -207,10 +218,15 @@ const integrationRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app, { 
     },
     async (request, reply) => {
       const { companyId, userId } = request.principal;
-      const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId, integrationType: 'amazon_ads' } });
-      if (!credential) throw notFound('Amazon Ads integration', request.params.id);
+      const credential = await prisma.integrationCredential.findFirst({ where: { id: request.params.id, companyId } });
+      if (!credential) throw notFound('Integration', request.params.id);
       if (credential.status === 'revoked') throw new HttpProblem(409, `Integration ${credential.id} is revoked: connect the account again first`);
       try {
+        if (credential.integrationType === 'shopify') {
+          // `full` exports every order again (a bulk operation); `incremental` pages through the orders updated since the last run.
+          const started = await startShopifyOrdersSync(syncDeps, { companyId, credentialId: credential.id, triggeredById: userId, bulkPollMs: config.shopify.bulkPollMs, full: request.body.type === 'full' });
+          return reply.code(202).send({ credentialId: credential.id, ...started });
+        }
         const started = await startAmazonAdsSync(syncDeps, {
           companyId,
           credentialId: credential.id,

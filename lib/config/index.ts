@@ -48,6 +48,12 @@ const envSchema = z.object({
   AMAZON_ADS_REPORT_POLL_SECONDS: integer(1, 600).default(5),
   AMAZON_ADS_SYNC_INTERVAL_HOURS: integer(1, 168).default(6),
 
+  SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$/, 'must look like 2025-10').default('2025-10'),
+  SHOPIFY_SHOP_URL: z.string().includes('{shop}', { message: 'must contain {shop}, e.g. https://{shop}' }).default('https://{shop}'),
+  SHOPIFY_SYNC_INTERVAL_MINUTES: integer(5, 24 * 60).default(60),
+  SHOPIFY_OVERLAP_MINUTES: integer(0, 7 * 24 * 60).default(10),
+  SHOPIFY_BULK_POLL_SECONDS: integer(1, 600).default(5),
+
   RETENTION_METRICS_DAYS: integer(1, 36500).default(730),
   RETENTION_SYNC_LOG_DAYS: integer(1, 36500).default(90),
   RETENTION_NOTIFICATION_DAYS: integer(1, 36500).default(30),
@@ -66,6 +72,8 @@ export interface Config {
   credentials: { keys: Map<string, Buffer>; currentKeyId: string };
   /** Null until AMAZON_ADS_CLIENT_ID and AMAZON_ADS_CLIENT_SECRET are set (the LWA app of the deployment). */
   amazonAds: { clientId: string; clientSecret: string; apiUrl: string; tokenUrl: string; lookbackDays: number; reportPollMs: number; syncIntervalHours: number } | null;
+  /** Shops connect with their own Admin API token; these say how the engine talks to Shopify. */
+  shopify: { apiVersion: string; shopUrlTemplate: string; syncIntervalMinutes: number; overlapMinutes: number; bulkPollMs: number };
   retention: {
     metricsDays: number;
     syncLogDays: number;
@@ -140,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.AMAZON_ADS_CLIENT_ID && e.AMAZON_ADS_CLIENT_SECRET
         ? { clientId: e.AMAZON_ADS_CLIENT_ID, clientSecret: e.AMAZON_ADS_CLIENT_SECRET, apiUrl: e.AMAZON_ADS_API_URL, tokenUrl: e.AMAZON_ADS_TOKEN_URL, lookbackDays: e.AMAZON_ADS_LOOKBACK_DAYS, reportPollMs: e.AMAZON_ADS_REPORT_POLL_SECONDS * 1000, syncIntervalHours: e.AMAZON_ADS_SYNC_INTERVAL_HOURS }
         : null,
+    shopify: {
+      apiVersion: e.SHOPIFY_API_VERSION,
+      shopUrlTemplate: e.SHOPIFY_SHOP_URL,
+      syncIntervalMinutes: e.SHOPIFY_SYNC_INTERVAL_MINUTES,
+      overlapMinutes: e.SHOPIFY_OVERLAP_MINUTES,
+      bulkPollMs: e.SHOPIFY_BULK_POLL_SECONDS * 1000,
+    },
     retention: {
       metricsDays: e.RETENTION_METRICS_DAYS,
       syncLogDays: e.RETENTION_SYNC_LOG_DAYS,

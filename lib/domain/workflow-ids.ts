@@ -19,3 +19,10 @@ export function amazonAdsSyncWorkflowId(credentialId: string): string {
 }
 
 export const CREDENTIAL_REFRESH_SCHEDULE_ID = 'amazon-ads-credential-refresh';
+
+/** At most one Shopify orders sync per shop (credential) at a time. */
+export function shopifyOrdersSyncWorkflowId(credentialId: string): string {
+  return `shopify-orders-sync-${credentialId}`;
+}
+
+export const shopifyOrdersScheduleId = (credentialId: string) => `shopify-orders-${credentialId}`;
