@@ -8,6 +8,7 @@ import { createTenant } from '../../lib/tenants';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { applyPendingMigrations } from './migrations';
 import { startAmazonAdsSimulator } from '../simulators/amazon-ads/server';
+import { startShopifySimulator } from '../simulators/shopify/server';
 import { ROOT, spawnTs, stopChild, waitForHttp } from './processes';
 import { startTemporalDevServer } from './temporal-dev-server';
 
@@ -115,6 +116,33 @@ async function connectDemoAmazonAds(apiUrl: string, token: string, refreshToken:
   say(res.ok ? 'connected the demo Amazon Ads account (simulator); its first full sync is running' : `could not connect the demo Amazon Ads account: HTTP ${res.status}`);
 }
 
+const DEMO_SHOP = { shopDomain: 'demo-brand.myshopify.com', accessToken: 'shpat_local_demo_token_0001' };
+
+/**
+ * Shops at SHOPIFY_SHOP_URL if set (real Shopify: https://{shop}); otherwise the Shopify simulator on
+ * SHOPIFY_SIMULATOR_PORT (default 8912) with a demo shop, connected to the demo tenant.
+ */
+async function shopifyFor(stack: Stoppable[]): Promise<{ env: NodeJS.ProcessEnv; demo: boolean }> {
+  if (process.env.SHOPIFY_SHOP_URL) {
+    say(`Shopify: ${process.env.SHOPIFY_SHOP_URL} (SHOPIFY_SHOP_URL)`);
+    return { env: {}, demo: false };
+  }
+  const port = Number(process.env.SHOPIFY_SIMULATOR_PORT ?? 8912);
+  const sim = await startShopifySimulator({ ...DEMO_SHOP, port });
+  stack.push({ name: 'Shopify simulator', stop: sim.close });
+  say(`Shopify: simulator on ${sim.url} (set SHOPIFY_SHOP_URL=https://{shop} to use Shopify)`);
+  return { env: { SHOPIFY_SHOP_URL: `${sim.url}/{shop}` }, demo: true };
+}
+
+/** The demo tenant's simulated shop, connected once (its schedule then syncs the orders every hour). */
+async function connectDemoShop(apiUrl: string, token: string): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const listed = (await (await fetch(`${apiUrl}/integrations`, { headers })).json()) as { integrations?: Array<{ integrationType: string }> };
+  if (listed.integrations?.some((i) => i.integrationType === 'shopify')) return;
+  const res = await fetch(`${apiUrl}/integrations/shopify`, { method: 'POST', headers, body: JSON.stringify(DEMO_SHOP) });
+  say(res.ok ? 'connected the demo Shopify shop (simulator); its order backfill is running' : `could not connect the demo Shopify shop: HTTP ${res.status}`);
+}
+
 /** TEMPORAL_ADDRESS if set, otherwise the Temporal dev server with its Web UI (started and added to the stack). */
 async function temporalFor(stack: Stoppable[]): Promise<{ address: string; uiUrl?: string }> {
   if (process.env.TEMPORAL_ADDRESS) {
@@ -164,6 +192,7 @@ async function main(): Promise<void> {
     say(applied.length > 0 ? `database migrated (${applied.join(', ')})` : 'database schema up to date');
     const token = await demoToken(databaseUrl);
     const amazonAds = await amazonAdsFor(stack);
+    const shopify = await shopifyFor(stack);
 
     const apiPort = process.env.API_PORT ?? '3000';
     const env: NodeJS.ProcessEnv = {
@@ -173,6 +202,7 @@ async function main(): Promise<void> {
       ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
       API_PORT: apiPort,
       ...amazonAds.env,
+      ...shopify.env,
       CREDENTIAL_KEYS: process.env.CREDENTIAL_KEYS ?? (await localCredentialKeys()),
       // PGlite serves one query at a time; small pools keep the worker and the API from queueing behind each other.
       DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? (process.env.DATABASE_URL ? '10' : '2'),
@@ -194,6 +224,7 @@ async function main(): Promise<void> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/health`, 120_000, () => children.every((c) => c.exitCode === null));
     if (token && amazonAds.demoRefreshToken) await connectDemoAmazonAds(apiUrl, token, amazonAds.demoRefreshToken);
+    if (token && shopify.demo) await connectDemoShop(apiUrl, token);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       [
@@ -207,6 +238,7 @@ async function main(): Promise<void> {
         ...(amazonAds.demoRefreshToken
           ? [
               `       curl -H "Authorization: Bearer ${token ?? '<token>'}" ${apiUrl}/integrations   (the simulated Amazon Ads account, synced on schedule)`,
+              `       curl -H "Authorization: Bearer ${token ?? '<token>'}" "${apiUrl}/sales/daily?brandId=<brandId>&from=<YYYY-MM-DD>&to=<YYYY-MM-DD>"   (Amazon and Shopify sales, organic split)`,
             ]
           : []),
         '  Ctrl-C stops everything; data stays in .data/ for the next start.',
