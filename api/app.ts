@@ -9,12 +9,15 @@ import type { Logger } from '../lib/logger';
 import authentication from './plugins/authentication';
 import problemDetails from './plugins/problem-details';
 import adsDataRoutes from './routes/ads-data';
+import asinSkuMappingRoutes from './routes/asin-sku-mappings';
 import healthRoutes from './routes/health';
 import importRoutes from './routes/imports';
 import integrationRoutes from './routes/integrations';
 import notificationRoutes from './routes/notifications';
 import retentionRunRoutes from './routes/retention-runs';
+import salesRoutes from './routes/sales';
 import shopifyIntegrationRoutes from './routes/shopify-integrations';
+import skuRoutes from './routes/skus';
 import syncLogRoutes from './routes/sync-logs';
 
 export interface AppDependencies {
@@ -54,6 +57,9 @@ export async function buildApp(deps: AppDependencies & { logger: Logger }): Prom
     await tenantScoped.register(integrationRoutes, dependencies);
     await tenantScoped.register(shopifyIntegrationRoutes, dependencies);
     await tenantScoped.register(adsDataRoutes, dependencies);
+    await tenantScoped.register(skuRoutes, dependencies);
+    await tenantScoped.register(asinSkuMappingRoutes, dependencies);
+    await tenantScoped.register(salesRoutes, dependencies);
   });
   return app;
 }
