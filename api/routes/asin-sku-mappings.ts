@@ -242,7 +242,8 @@ const asinSkuMappingRoutes: FastifyPluginAsyncZod<AppDependencies> = async (app,
           return view(after);
         });
       } catch (err) {
-        if (isUniqueViolation(err)) throw asinTaken(newAsin ?? '', 'of this mapping');
+        // A concurrent write took the ASIN between the check and the update.
+        if (isUniqueViolation(err)) throw new HttpProblem(409, `ASIN ${newAsin ?? ''} is already mapped for this brand`);
         throw err;
       }
     },
