@@ -17,6 +17,16 @@ export interface RelinkResult {
 }
 
 /**
+ * Serializes the writers of a brand's SalesDaily links for the rest of the transaction: mapping writes (which
+ * relink) and writers that read the mapping to link new rows (the Shopify orders sync's `min(asin)`, Amazon
+ * imports' SKU). Taken before reading the mapping, it makes a concurrent mapping change visible to the writer, or
+ * the writer's new rows visible to the relink, so no row keeps a stale link.
+ */
+export async function lockSalesDailyLinks(tx: Tx, brandId: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sales-daily-links:${brandId}`}, 0))::text`;
+}
+
+/**
  * Makes a brand's SalesDaily rows follow its ASIN↔SKU mapping after mapping writes, in the caller's transaction,
  * with three set-based statements (never row by row):
  *
@@ -31,6 +41,7 @@ export interface RelinkResult {
  * changes and no unique key can collide. organicSales does not depend on the links.
  */
 export async function relinkSalesDaily(tx: Tx, brandId: string, scope: RelinkScope): Promise<RelinkResult> {
+  await lockSalesDailyLinks(tx, brandId);
   const asins = [...new Set(scope.asins)];
   const skuIds = [...new Set(scope.skuIds)];
   let amazonRows = 0;
