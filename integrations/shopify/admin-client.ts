@@ -1,6 +1,3 @@
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   ShopifyBulkOperationError,
   ShopifyError,
@@ -212,13 +209,23 @@ export class ShopifyAdminClient {
     }
     if (response.status === 403) throw new ShopifyBulkOperationError('The bulk export link has expired', 403);
     if (!response.ok || !response.body) throw new ShopifyServerError(`The bulk export download answered HTTP ${response.status}`, response.status);
-    const lines = createInterface({ input: Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), crlfDelay: Infinity });
+    // Pulled chunk by chunk (so the download waits while the database writes), split into lines.
+    const decoder = new TextDecoder();
+    let rest = '';
     let line = 0;
-    for await (const text of lines) {
-      line += 1;
-      if (line <= startAtLine || text.trim() === '') continue;
-      yield { line, value: JSON.parse(text) as Record<string, unknown> };
+    const parse = function* (texts: string[]) {
+      for (const text of texts) {
+        line += 1;
+        if (line <= startAtLine || text.trim() === '') continue;
+        yield { line, value: JSON.parse(text) as Record<string, unknown> };
+      }
+    };
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      const texts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+      rest = texts.pop()!;
+      yield* parse(texts);
     }
+    yield* parse([rest + decoder.decode()]);
   }
 }
 

@@ -279,8 +279,9 @@ export class ShopifySimulator {
     };
   }
 
+  /** Orders and the nodes of their nested connections (line items, refund lines): the lines of the export. */
   private countObjects(operation: BulkOperation): number {
-    operation.objectCount ??= [...this.bulkLines(operation)].length;
+    operation.objectCount ??= this.shop.orders.reduce((sum, o) => sum + 1 + o.lineItems.length + o.refunds.reduce((n, r) => n + r.lines.length, 0), 0);
     return operation.objectCount;
   }
 
