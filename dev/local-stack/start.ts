@@ -7,7 +7,8 @@ import { isPortFree } from '../../lib/net/free-port';
 import { createTenant } from '../../lib/tenants';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { applyPendingMigrations } from './migrations';
-import { startAmazonAdsSimulator } from '../simulators/amazon-ads/server';
+import { startAmazonAdsSimulator, type AmazonAdsSimulator } from '../simulators/amazon-ads/server';
+import { demoBusinessReport } from './demo-business-report';
 import { startShopifySimulator } from '../simulators/shopify/server';
 import { ROOT, spawnTs, stopChild, waitForHttp } from './processes';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -77,6 +78,8 @@ async function databaseFor(stack: Stoppable[]): Promise<string> {
   return postgres.url;
 }
 
+const DEMO_PROFILE_ID = '3180000000000001';
+
 const DEMO_AMAZON_ADS = {
   clientId: 'amzn1.application-oa2-client.local-demo',
   clientSecret: 'local-demo-secret',
@@ -87,7 +90,7 @@ const DEMO_AMAZON_ADS = {
  * The Amazon Ads app of AMAZON_ADS_CLIENT_ID/SECRET if set; otherwise the Amazon Ads simulator on
  * AMAZON_ADS_SIMULATOR_PORT (default 8911), with a demo account whose refresh token is printed at the end.
  */
-async function amazonAdsFor(stack: Stoppable[]): Promise<{ env: NodeJS.ProcessEnv; demoRefreshToken?: string }> {
+async function amazonAdsFor(stack: Stoppable[]): Promise<{ env: NodeJS.ProcessEnv; demoRefreshToken?: string; simulator?: AmazonAdsSimulator }> {
   if (process.env.AMAZON_ADS_CLIENT_ID) {
     say('Amazon Ads: AMAZON_ADS_CLIENT_ID');
     return { env: {} };
@@ -104,16 +107,27 @@ async function amazonAdsFor(stack: Stoppable[]): Promise<{ env: NodeJS.ProcessEn
       AMAZON_ADS_TOKEN_URL: `${sim.url}/auth/o2/token`,
     },
     demoRefreshToken: DEMO_AMAZON_ADS.refreshToken,
+    simulator: sim.simulator,
   };
 }
 
-/** The demo tenant's simulated Amazon Ads account, connected once (its schedule then syncs it every few hours). */
-async function connectDemoAmazonAds(apiUrl: string, token: string, refreshToken: string): Promise<void> {
+/**
+ * The demo tenant's simulated Amazon Ads account, connected once (its schedule then syncs it every few hours), and a
+ * Business Report of its daily totals imported, so the demo has Amazon's organic split.
+ */
+async function connectDemoAmazonAds(apiUrl: string, token: string, refreshToken: string, simulator?: AmazonAdsSimulator): Promise<void> {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const listed = (await (await fetch(`${apiUrl}/integrations`, { headers })).json()) as { integrations?: Array<{ integrationType: string }> };
   if (listed.integrations?.some((i) => i.integrationType === 'amazon_ads')) return;
-  const res = await fetch(`${apiUrl}/integrations/amazon-ads`, { method: 'POST', headers, body: JSON.stringify({ refreshToken, profileIds: ['3180000000000001'] }) });
+  const res = await fetch(`${apiUrl}/integrations/amazon-ads`, { method: 'POST', headers, body: JSON.stringify({ refreshToken, profileIds: [DEMO_PROFILE_ID] }) });
   say(res.ok ? 'connected the demo Amazon Ads account (simulator); its first full sync is running' : `could not connect the demo Amazon Ads account: HTTP ${res.status}`);
+  if (!res.ok || !simulator) return;
+  const { integrations } = (await res.json()) as { integrations: Array<{ brandId: string | null }> };
+  const form = new FormData();
+  form.append('brandId', integrations[0]!.brandId!);
+  form.append('file', new Blob([demoBusinessReport(simulator, Number(DEMO_PROFILE_ID))], { type: 'text/csv' }), 'BusinessReport-by-date-demo.csv');
+  const upload = await fetch(`${apiUrl}/imports`, { method: 'POST', headers: { authorization: headers.authorization }, body: form });
+  say(upload.ok ? 'imported a demo Business Report (Amazon total sales per day) for the organic split' : `could not import the demo Business Report: HTTP ${upload.status}`);
 }
 
 const DEMO_SHOP = { shopDomain: 'demo-brand.myshopify.com', accessToken: 'shpat_local_demo_token_0001' };
@@ -223,7 +237,7 @@ async function main(): Promise<void> {
 
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/health`, 120_000, () => children.every((c) => c.exitCode === null));
-    if (token && amazonAds.demoRefreshToken) await connectDemoAmazonAds(apiUrl, token, amazonAds.demoRefreshToken);
+    if (token && amazonAds.demoRefreshToken) await connectDemoAmazonAds(apiUrl, token, amazonAds.demoRefreshToken, amazonAds.simulator);
     if (token && shopify.demo) await connectDemoShop(apiUrl, token);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
