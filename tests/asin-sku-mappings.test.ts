@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { CreatedTenant } from '../lib/tenants';
+import { apiAs, type Json } from './support/http';
 import { bearer, listen, newTenant, startStack, type TestStack } from './support/stack';
 
 // SKUs and the ASIN↔SKU mapping over HTTP on the real stack: CRUD, tenant isolation, the bulk upload with its
@@ -9,24 +8,14 @@ import { bearer, listen, newTenant, startStack, type TestStack } from './support
 
 let stack: TestStack;
 let baseUrl: string;
+let call: ReturnType<typeof apiAs>['call'];
+let importAndWait: ReturnType<typeof apiAs>['importFixture'];
 beforeAll(async () => {
   stack = await startStack({ worker: true, api: true });
   baseUrl = await listen(stack);
+  ({ call, importFixture: importAndWait } = apiAs(baseUrl));
 });
 afterAll(() => stack.close());
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function call(tenant: CreatedTenant, method: string, url: string, body?: unknown): Promise<{ status: number; body: Json; type: string | null }> {
-  const res = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { ...bearer(tenant.token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, type: res.headers.get('content-type') };
-}
 
 async function uploadMapping(tenant: CreatedTenant, fileName: string, content: string | Buffer, brandId = tenant.brandId!): Promise<{ status: number; body: Json }> {
   const form = new FormData();
@@ -34,22 +23,6 @@ async function uploadMapping(tenant: CreatedTenant, fileName: string, content: s
   form.set('file', new Blob([content]), fileName);
   const res = await fetch(`${baseUrl}/asin-sku-mappings/uploads`, { method: 'POST', headers: bearer(tenant.token), body: form });
   return { status: res.status, body: await res.json() };
-}
-
-async function importAndWait(tenant: CreatedTenant, file: string, fields: Record<string, string> = {}): Promise<Json> {
-  const form = new FormData();
-  form.set('brandId', tenant.brandId!);
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  form.set('file', new Blob([await readFile(path.join(__dirname, 'fixtures', 'imports', file))]), file);
-  const res = await fetch(`${baseUrl}/imports`, { method: 'POST', headers: bearer(tenant.token), body: form });
-  expect(res.status).toBe(202);
-  const { importId } = (await res.json()) as Json;
-  for (let i = 0; i < 300; i += 1) {
-    const state = (await (await fetch(`${baseUrl}/imports/${importId}`, { headers: bearer(tenant.token) })).json()) as Json;
-    if (state.status !== 'started') return state;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`import of ${file} did not finish`);
 }
 
 async function createSku(tenant: CreatedTenant, code: string): Promise<string> {

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { CreatedTenant } from '../lib/tenants';
-import { bearer, listen, newTenant, startStack, type TestStack } from './support/stack';
+import { apiAs, type Json } from './support/http';
+import { listen, newTenant, startStack, type TestStack } from './support/stack';
 
 // GET /sales/daily on the real stack: Amazon sales from real imports of the Business Report and advertised product
 // fixtures, ad spend from imported search-term and targeting reports (and API rows written directly), Shopify rows
@@ -10,39 +9,14 @@ import { bearer, listen, newTenant, startStack, type TestStack } from './support
 
 let stack: TestStack;
 let baseUrl: string;
+let call: ReturnType<typeof apiAs>['call'];
+let importAndWait: ReturnType<typeof apiAs>['importFixture'];
 beforeAll(async () => {
   stack = await startStack({ worker: true, api: true });
   baseUrl = await listen(stack);
+  ({ call, importFixture: importAndWait } = apiAs(baseUrl));
 });
 afterAll(() => stack.close());
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function call(tenant: CreatedTenant, method: string, url: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${baseUrl}${url}`, {
-    method,
-    headers: { ...bearer(tenant.token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function importAndWait(tenant: CreatedTenant, file: string, fields: Record<string, string> = {}): Promise<Json> {
-  const form = new FormData();
-  form.set('brandId', tenant.brandId!);
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  form.set('file', new Blob([await readFile(path.join(__dirname, 'fixtures', 'imports', file))]), file);
-  const res = await fetch(`${baseUrl}/imports`, { method: 'POST', headers: bearer(tenant.token), body: form });
-  expect(res.status).toBe(202);
-  const { importId } = (await res.json()) as Json;
-  for (let i = 0; i < 300; i += 1) {
-    const state = (await (await fetch(`${baseUrl}/imports/${importId}`, { headers: bearer(tenant.token) })).json()) as Json;
-    if (state.status !== 'started') return state;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`import of ${file} did not finish`);
-}
 
 const daily = async (tenant: CreatedTenant, query: string) => {
   const res = await call(tenant, 'GET', `/sales/daily?brandId=${tenant.brandId}&from=2026-11-20&to=2026-11-30${query}`);

@@ -4,7 +4,8 @@ import { ShopifyQueryError, ShopifyServerError, ShopifyThrottledError, ShopifyUn
 import { shopifyOrdersScheduleId, shopifyOrdersSyncWorkflowId } from '../lib/domain/workflow-ids';
 import { CredentialIdKey, SyncTypeKey } from '../lib/temporal/search-attributes';
 import type { CreatedTenant } from '../lib/tenants';
-import { bearer, listen, newTenant, startStack, type TestStack } from './support/stack';
+import { apiAs, type Json } from './support/http';
+import { listen, newTenant, startStack, type TestStack } from './support/stack';
 
 // Shopify, reached through the product's own client at the simulator's shop URL, on a real PostgreSQL and a real
 // Temporal server: connect, the bulk backfill, incremental syncs after refunds, cancellations and edits, the cost
@@ -30,19 +31,11 @@ afterAll(async () => {
   await sim.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 const client = (token = TOKEN) => new ShopifyAdminClient({ shopDomain: DOMAIN, accessToken: token, apiVersion: '2025-10', shopUrlTemplate: `${sim.url}/{shop}` });
 
 async function api(tenant: CreatedTenant, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...bearer(tenant.token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
+  const { status, body: json } = await apiAs(baseUrl).call(tenant, method, path, body);
+  return { status, json };
 }
 
 async function syncResult(credentialId: string): Promise<Json> {
