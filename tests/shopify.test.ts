@@ -184,10 +184,13 @@ describe('syncing a shop over HTTP', () => {
     expect(sorted(await storedTotals(tenant.brandId!))).toEqual(ledger());
   });
 
-  test('a second sync of a shop while one runs answers 409 with the running workflow', async () => {
+  test('a running sync shows its progress, and a second sync of the shop answers 409 with the running workflow', async () => {
     const { tenant, credentialId } = await connectedTenant();
     const first = await api(tenant, 'POST', `/integrations/${credentialId}/syncs`, { type: 'full' });
     expect(first.status).toBe(202);
+    const current = await api(tenant, 'GET', `/integrations/${credentialId}/syncs/current`);
+    expect(current.json).toMatchObject({ running: true, syncLog: { syncType: 'shopify_orders', status: 'started' } });
+    expect(['planning', 'exporting', 'loading', 'finishing']).toContain(current.json.progress.phase);
     const second = await api(tenant, 'POST', `/integrations/${credentialId}/syncs`, { type: 'incremental' });
     expect(second.status).toBe(409);
     expect(second.json.detail).toContain(shopifyOrdersSyncWorkflowId(credentialId));
