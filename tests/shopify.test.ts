@@ -169,6 +169,31 @@ describe('syncing a shop over HTTP', () => {
     expect(rows.some((r) => r.totalSales!.isNegative())).toBe(true);
   });
 
+  test('a mapping written after the backfill gives the SKU\'s rows its ASIN, later syncs keep it, and /sales/daily finds them by ASIN', async () => {
+    const { tenant, credentialId } = await connectedTenant();
+    const mapped = await api(tenant, 'POST', '/asin-sku-mappings', { brandId: tenant.brandId, asin: 'B0SHOPTEST', skuCode: 'SKU-001' });
+    expect(mapped.status).toBe(201);
+    const sku = await stack.prisma.sKU.findFirstOrThrow({ where: { brandId: tenant.brandId!, code: 'SKU-001' } });
+    const rows = await stack.prisma.salesDaily.findMany({ where: { brandId: tenant.brandId!, channel: 'shopify', skuId: sku.id } });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.asin === 'B0SHOPTEST')).toBe(true);
+
+    // A refund of SKU-001 today: a new row for the SKU, written by the sync with the mapped ASIN.
+    const order = sim.simulator.shop.orders.find((o) => !o.cancelledAt && !o.test && o.refunds.length === 0 && o.lineItems.find((l) => l.sku)?.sku === 'SKU-001')!;
+    sim.simulator.shop.refund(order.number, sim.simulator.now());
+    await api(tenant, 'POST', `/integrations/${credentialId}/syncs`, { type: 'incremental' });
+    expect((await syncResult(credentialId)).orders).toBeGreaterThanOrEqual(1);
+    const after = await stack.prisma.salesDaily.findMany({ where: { brandId: tenant.brandId!, channel: 'shopify', skuId: sku.id } });
+    expect(after.length).toBeGreaterThanOrEqual(rows.length);
+    expect(after.every((r) => r.asin === 'B0SHOPTEST')).toBe(true);
+
+    const days = [...ledger()].filter(([key]) => key.endsWith('|SKU-001')).map(([key]) => key.slice(0, 10)).sort();
+    const expectedCents = [...ledger()].filter(([key]) => key.endsWith('|SKU-001')).reduce((sum, [, t]) => sum + t.cents, 0);
+    const daily = await api(tenant, 'GET', `/sales/daily?brandId=${tenant.brandId}&from=${days[0]}&to=${days.at(-1)}&channel=shopify&asin=B0SHOPTEST`);
+    expect(daily.status).toBe(200);
+    expect(Math.round(Number(daily.json.totals[0].totalSales) * 100)).toBe(expectedCents);
+  });
+
   test('throttling during a sync is waited out, not failed', async () => {
     const { tenant, credentialId } = await connectedTenant();
     sim.simulator.shop.placeOrder(sim.simulator.now());
