@@ -222,6 +222,45 @@ describe('syncing a shop over HTTP', () => {
     expect((await syncResult(credentialId)).mode).toBe('backfill');
   });
 
+  test('a scheduled run and a manual one never run side by side: the scheduled one skips, or the manual one answers 409', async () => {
+    const { tenant, credentialId } = await connectedTenant();
+    const schedule = stack.client.schedule.getHandle(shopifyOrdersScheduleId(credentialId));
+    const scheduledRun = async (count: number) => {
+      for (let i = 0; i < 100; i += 1) {
+        const actions = (await schedule.describe()).info.recentActions;
+        if (actions.length >= count) return stack.client.workflow.getHandle(actions.at(-1)!.action.workflow.workflowId);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the schedule did not start a run');
+    };
+    sim.simulator.options.bulkDelayMs = 2500; // a full sync that takes a while
+    try {
+      expect((await api(tenant, 'POST', `/integrations/${credentialId}/syncs`, { type: 'full' })).status).toBe(202);
+      const manualRunId = (await stack.client.workflow.getHandle(shopifyOrdersSyncWorkflowId(credentialId)).describe()).runId;
+      await schedule.trigger();
+      const skipped = await (await scheduledRun(1)).result();
+      expect(skipped).toEqual({ skipped: expect.stringContaining(shopifyOrdersSyncWorkflowId(credentialId)) });
+      expect((await syncResult(credentialId)).mode).toBe('backfill');
+
+      sim.simulator.injectFault({ kind: 'throttled', times: 3 }); // an incremental sync that takes a few seconds
+      await schedule.trigger();
+      const scheduled = await scheduledRun(2);
+      // Once the schedule's child holds the shop's workflow id:
+      for (let i = 0; i < 100; i += 1) {
+        const child = await stack.client.workflow.getHandle(shopifyOrdersSyncWorkflowId(credentialId)).describe();
+        if (child.runId !== manualRunId && child.status.name === 'RUNNING') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const manual = await api(tenant, 'POST', `/integrations/${credentialId}/syncs`, { type: 'incremental' });
+      expect(manual.status).toBe(409);
+      expect(await scheduled.result()).toMatchObject({ mode: 'incremental' });
+    } finally {
+      sim.simulator.options.bulkDelayMs = 300;
+    }
+    const logs = await stack.prisma.syncLog.findMany({ where: { credentialId } });
+    expect(logs.map((l) => l.status).sort()).toEqual(['completed', 'completed', 'completed']);
+  });
+
   test('a refused token fails the sync, revokes the shop, pauses its schedule and tells the users once; another tenant cannot see it', async () => {
     const { tenant, credentialId } = await connectedTenant();
     const other = await newTenant(stack.prisma);

@@ -3,4 +3,4 @@ export { fileImportWorkflow } from './file-import';
 export { retentionCleanupWorkflow } from './retention-cleanup';
 export { amazonAdsSyncWorkflow } from './amazon-ads-sync';
 export { credentialRefreshWorkflow } from './credential-refresh';
-export { shopifyOrdersSyncWorkflow } from './shopify-orders-sync';
+export { scheduledShopifyOrdersSyncWorkflow, shopifyOrdersSyncWorkflow } from './shopify-orders-sync';

@@ -1,6 +1,20 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_SHOPIFY_FAILURES } from '../lib/domain/shopify-failures';
+import { shopifyOrdersSyncWorkflowId } from '../lib/domain/workflow-ids';
 import { bookkeeping } from './shared/bookkeeping';
 
 export interface ShopifyOrdersSyncInput {
@@ -93,6 +107,27 @@ export async function shopifyOrdersSyncWorkflow(input: ShopifyOrdersSyncInput): 
       if (type === 'ShopifyUnauthorized') await bookkeeping.shopifyAccessRevoked({ credentialId: input.credentialId, reason: message });
       await bookkeeping.finishSyncLog({ id: syncLogId, status: 'failed', errorMessage: message });
     });
+    throw err;
+  }
+}
+
+/**
+ * What the shop's schedule starts: the sync itself as a child under the shop's one workflow id
+ * (`shopify-orders-sync-<credentialId>`), so that a scheduled run and a manual one (`POST /integrations/:id/syncs`)
+ * can never run side by side: whichever comes second finds the id taken — the manual start answers 409, the
+ * scheduled one ends at once as skipped. (A schedule's own workflow ids carry a timestamp suffix, so they alone
+ * would not collide.)
+ */
+export async function scheduledShopifyOrdersSyncWorkflow(input: ShopifyOrdersSyncInput): Promise<ShopifyOrdersSyncResult | { skipped: string }> {
+  try {
+    return await executeChild(shopifyOrdersSyncWorkflow, {
+      workflowId: shopifyOrdersSyncWorkflowId(input.credentialId),
+      args: [input],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes: workflowInfo().typedSearchAttributes,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { skipped: `a sync of this shop was already running (${shopifyOrdersSyncWorkflowId(input.credentialId)})` };
     throw err;
   }
 }

@@ -1,12 +1,12 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { shopifyOrdersScheduleId, shopifyOrdersSyncWorkflowId } from '../domain/workflow-ids';
 import { CompanyIdKey, CredentialIdKey, SyncTypeKey } from './search-attributes';
-import type { shopifyOrdersSyncWorkflow } from '../../workflows/shopify-orders-sync';
+import type { scheduledShopifyOrdersSyncWorkflow } from '../../workflows/shopify-orders-sync';
 
 /**
  * Each connected shop's orders sync every N minutes, as a Temporal Schedule (visible in the UI with the shop's
  * search attributes): created when the shop is connected, paused when its token is refused, deleted when it is
- * disconnected. A run still going when the next is due makes the next one skip.
+ * disconnected. A run still going when the next is due makes the next one skip, and so does a manual sync running.
  */
 export class ShopifySchedules {
   constructor(
@@ -26,10 +26,11 @@ export class ShopifySchedules {
       spec: { intervals: [{ every: `${this.settings.intervalMinutes} minutes` }] },
       action: {
         type: 'startWorkflow',
-        workflowType: 'shopifyOrdersSyncWorkflow',
-        workflowId: shopifyOrdersSyncWorkflowId(shop.credentialId),
+        // The schedule's run starts the sync as a child under the shop's one workflow id (see the workflow).
+        workflowType: 'scheduledShopifyOrdersSyncWorkflow',
+        workflowId: `scheduled-${shopifyOrdersSyncWorkflowId(shop.credentialId)}`,
         taskQueue: this.settings.taskQueue,
-        args: [{ companyId: shop.companyId, credentialId: shop.credentialId, triggeredById: null, bulkPollMs: this.settings.bulkPollMs }] as Parameters<typeof shopifyOrdersSyncWorkflow>,
+        args: [{ companyId: shop.companyId, credentialId: shop.credentialId, triggeredById: null, bulkPollMs: this.settings.bulkPollMs }] as Parameters<typeof scheduledShopifyOrdersSyncWorkflow>,
         typedSearchAttributes: attributes,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
