@@ -92,6 +92,12 @@ function rowByHeader(headers: string[], cells: string[]): Array<[string, string]
   return Array.from({ length: width }, (_, i) => [headers[i]?.replace(/^\ufeff/, '').trim() || `column ${i + 1}`, cells[i] ?? '']);
 }
 
+/** PostgreSQL's 21000: an ON CONFLICT DO UPDATE met a row the same statement inserted (a repeated identity). */
+function isCardinalityViolation(err: unknown): boolean {
+  const e = err as { code?: string; meta?: { code?: string }; message?: string };
+  return e?.meta?.code === '21000' || /cannot affect row a second time/.test(String(e?.message ?? ''));
+}
+
 function asFailure(err: unknown): never {
   if (err instanceof UnknownFileFormatError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownFileFormat');
   if (err instanceof ReportDateRequiredError) throw ApplicationFailure.nonRetryable(err.message, 'ReportDateRequired');
@@ -207,51 +213,26 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
     async mergeImportedKeywordMetrics(input: MergeInput): Promise<MergeResult> {
       const derived = derivedMetricsSql('r');
       const credentialFilter = input.credentialId ? Prisma.sql`ic."id" = ${input.credentialId}` : Prisma.sql`true`;
-      return prisma.$transaction(
-        async (tx) => {
-          await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
-          const [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
-            WITH aggregated AS (
-              -- Input sorted by row within each identity, so later rows' metadata keys win (the aggregate reads its
-              -- input in this order); a plain sort is much cheaper than an ordered aggregate per group.
-              SELECT "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm",
-                     max("portfolioName") AS "portfolioName",
-                     sum("impressions")::int AS "impressions", sum("clicks")::int AS "clicks", sum("spend") AS "spend",
-                     sum("orders")::int AS "orders", sum("sales") AS "sales", jsonb_merge_agg("metadata") AS "metadata"
-              FROM (
-                SELECT * FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
-                ORDER BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm", "rowNumber"
-              ) staged
-              GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm"
-            ),
-            -- The tenant's portfolios, campaigns and ad groups by the names the file uses (the oldest wins a tie).
+      // The tenant's portfolios, campaigns and ad groups by name (the oldest wins a tie): few rows, joined by hash.
+      const links = Prisma.sql`
             portfolios AS (
               SELECT DISTINCT ON (ap."name") ap."name", ap."id"
               FROM "AdPortfolio" ap JOIN "IntegrationCredential" ic ON ic."id" = ap."credentialId"
               WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter}
-                AND ap."name" IN (SELECT DISTINCT "portfolioName" FROM aggregated)
               ORDER BY ap."name", ap."createdAt"
             ),
             campaigns AS (
               SELECT DISTINCT ON (ac."name") ac."name", ac."id"
               FROM "AdCampaign" ac JOIN "IntegrationCredential" ic ON ic."id" = ac."credentialId"
               WHERE ic."companyId" = ${input.companyId} AND ${credentialFilter}
-                AND ac."name" IN (SELECT DISTINCT "campaignRef" FROM aggregated)
               ORDER BY ac."name", ac."createdAt"
             ),
             ad_groups AS (
               SELECT DISTINCT ON (ag."campaignId", ag."name") ag."campaignId", ag."name", ag."id"
               FROM "AdGroup" ag WHERE ag."campaignId" IN (SELECT "id" FROM campaigns)
               ORDER BY ag."campaignId", ag."name", ag."createdAt"
-            ),
-            r AS (
-              SELECT a.*, p."id" AS "portfolioId", c."id" AS "campaignId", g."id" AS "adGroupId"
-              FROM aggregated a
-              LEFT JOIN portfolios p ON p."name" = a."portfolioName"
-              LEFT JOIN campaigns c ON c."name" = a."campaignRef"
-              LEFT JOIN ad_groups g ON g."campaignId" = c."id" AND g."name" = a."adGroupRef"
-            ),
-            upserted AS (
+            )`;
+      const upsert = (rows: Prisma.Sql) => Prisma.sql`
               INSERT INTO "KeywordMetric" AS k
                 ("id", "companyId", "brandId", "portfolioId", "campaignId", "adGroupId", "campaignRef", "adGroupRef", "keyword",
                  "matchType", "searchTerm", "date", "impressions", "clicks", "ctr", "spend", "cpc", "orders", "sales", "roas",
@@ -260,7 +241,13 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
                      r."campaignRef", r."adGroupRef", r."keyword", r."matchType", r."searchTerm", r."date", r."impressions", r."clicks",
                      ${derived.ctr}, r."spend", ${derived.cpc}, r."orders", r."sales", ${derived.roas}, ${derived.conversionRate},
                      ${derived.acos}, ${input.source}, ${input.fileName.slice(0, 255)}, r."metadata", now()
-              FROM r
+              FROM (
+                SELECT a.*, p."id" AS "portfolioId", c."id" AS "campaignId", g."id" AS "adGroupId"
+                FROM ${rows} a
+                LEFT JOIN portfolios p ON p."name" = a."portfolioName"
+                LEFT JOIN campaigns c ON c."name" = a."campaignRef"
+                LEFT JOIN ad_groups g ON g."campaignId" = c."id" AND g."name" = a."adGroupRef"
+              ) r
               ON CONFLICT ("companyId", "brandId", "source", "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm")
               DO UPDATE SET "portfolioId" = coalesce(EXCLUDED."portfolioId", k."portfolioId"),
                             "campaignId" = coalesce(EXCLUDED."campaignId", k."campaignId"),
@@ -274,11 +261,59 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
                     (EXCLUDED."impressions", EXCLUDED."clicks", EXCLUDED."spend", EXCLUDED."orders", EXCLUDED."sales", EXCLUDED."metadata",
                      coalesce(EXCLUDED."portfolioId", k."portfolioId"), coalesce(EXCLUDED."campaignId", k."campaignId"),
                      coalesce(EXCLUDED."adGroupId", k."adGroupId"))
-              RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,
-                   (SELECT count(*) FROM aggregated) AS identities
-            FROM upserted`;
+              RETURNING (xmax = 0) AS inserted`;
+      return prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
+          // Most files hold each identity once: then the staged rows go in as they are, read once, with no sort or
+          // aggregate. A repeated identity whose first row was inserted or updated makes that INSERT fail ("cannot
+          // affect row a second time"); one whose first row was left unchanged does not, so when rows were left
+          // unchanged (a re-import) the staged rows are checked for repeats. Either way: back to the savepoint, and
+          // the rows are added up by identity first.
+          let result: { created: bigint; updated: bigint; identities: bigint } | undefined;
+          let repeated = false;
+          await tx.$executeRaw`SAVEPOINT "as_staged"`;
+          try {
+            [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
+              WITH ${links},
+              upserted AS (${upsert(Prisma.sql`(SELECT * FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId})`)})
+              SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,
+                     (SELECT count(*) FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}) AS identities
+              FROM upserted`;
+            if (result && Number(result.identities) > Number(result.created) + Number(result.updated)) {
+              const [check] = await tx.$queryRaw<{ repeated: boolean }[]>`
+                SELECT EXISTS (
+                  SELECT 1 FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
+                  GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm" HAVING count(*) > 1
+                ) AS repeated`;
+              repeated = check?.repeated === true;
+            }
+          } catch (err) {
+            if (!isCardinalityViolation(err)) throw err;
+            repeated = true;
+          }
+          if (repeated) {
+            await tx.$executeRaw`ROLLBACK TO SAVEPOINT "as_staged"`;
+            [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
+              WITH aggregated AS (
+                -- Input sorted by row within each identity, so later rows' metadata keys win (the aggregate reads its
+                -- input in this order); a plain sort is much cheaper than an ordered aggregate per group.
+                SELECT "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm",
+                       max("portfolioName") AS "portfolioName",
+                       sum("impressions")::int AS "impressions", sum("clicks")::int AS "clicks", sum("spend") AS "spend",
+                       sum("orders")::int AS "orders", sum("sales") AS "sales", jsonb_merge_agg("metadata") AS "metadata"
+                FROM (
+                  SELECT * FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
+                  ORDER BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm", "rowNumber"
+                ) staged
+                GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm"
+              ),
+              ${links},
+              upserted AS (${upsert(Prisma.sql`aggregated`)})
+              SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,
+                     (SELECT count(*) FROM aggregated) AS identities
+              FROM upserted`;
+          }
           await tx.$executeRaw`DELETE FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}`;
           const created = Number(result?.created ?? 0);
           const updated = Number(result?.updated ?? 0);

@@ -1,8 +1,6 @@
-import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvRecordParser, CsvSyntaxError } from './csv-record-parser';
 
 export class UnreadableFileError extends Error {
   override readonly name = 'UnreadableFileError';
@@ -79,52 +77,55 @@ export async function inspectCsv(path: string, fileName: string): Promise<CsvSha
   return { delimiter, encoding };
 }
 
-/** Decodes a byte stream to text incrementally, counting the bytes that went in. */
-function decoder(encoding: CsvShape['encoding'], progress: { bytes: number }): Transform {
-  const textDecoder = new TextDecoder(encoding);
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      progress.bytes += chunk.length;
-      done(null, textDecoder.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, textDecoder.decode());
-    },
-  });
-}
-
 export const ROW_BATCH = 1000;
 
 /**
- * Streams the records of a CSV file in batches of up to ROW_BATCH (what the parser has ready: one promise per
- * batch, not per row); memory stays flat whatever the file's size.
+ * Streams the records of a CSV file in batches of up to ROW_BATCH (what one chunk of the file completes: one
+ * promise per batch, not per row); memory stays flat whatever the file's size. A quote still open at the end of
+ * the file makes it unreadable.
  */
 export async function* readCsvRowBatches(path: string, shape: CsvShape): AsyncGenerator<FileRow[]> {
-  const progress = { bytes: 0 };
-  const parser = createReadStream(path, { highWaterMark: 256 * 1024 })
-    .pipe(decoder(shape.encoding, progress))
-    .pipe(parse({ bom: true, delimiter: shape.delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }));
+  const textDecoder = new TextDecoder(shape.encoding);
+  const parser = new CsvRecordParser(shape.delimiter);
+  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  let bytesRead = 0;
   let rowNumber = 0;
-  try {
-    for (;;) {
-      const batch: FileRow[] = [];
-      let record: string[] | null;
-      while (batch.length < ROW_BATCH && (record = parser.read() as string[] | null) !== null) {
-        rowNumber += 1;
-        // A line of only delimiters (left by a spreadsheet) is an empty row.
-        if (record.every((cell) => cell.trim() === '')) continue;
-        batch.push({ rowNumber, cells: record, bytesRead: progress.bytes, sheetIndex: 0 });
-      }
-      if (batch.length > 0) {
+  const records: string[][] = [];
+  function* batchesOf(): Generator<FileRow[]> {
+    let batch: FileRow[] = [];
+    for (const cells of records) {
+      rowNumber += 1;
+      // A line of only delimiters (left by a spreadsheet) is an empty row.
+      if (isBlank(cells)) continue;
+      batch.push({ rowNumber, cells, bytesRead, sheetIndex: 0 });
+      if (batch.length === ROW_BATCH) {
         yield batch;
-        continue;
+        batch = [];
       }
-      if (parser.readableEnded) return;
-      const waiting = new AbortController();
-      // events.once rejects on 'error': a parse error surfaces here.
-      await Promise.race([once(parser, 'readable', { signal: waiting.signal }), once(parser, 'end', { signal: waiting.signal })]).finally(() => waiting.abort());
     }
-  } finally {
-    parser.destroy();
+    records.length = 0;
+    if (batch.length > 0) yield batch;
   }
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      parser.push(textDecoder.decode(chunk, { stream: true }), records);
+      yield* batchesOf();
+    }
+    parser.push(textDecoder.decode(), records);
+    try {
+      parser.end(records);
+    } catch (err) {
+      if (err instanceof CsvSyntaxError) throw new UnreadableFileError(`The file ends inside a quoted field (row ${rowNumber + records.length + 1}): ${err.message}`);
+      throw err;
+    }
+    yield* batchesOf();
+  } finally {
+    stream.destroy();
+  }
+}
+
+function isBlank(cells: string[]): boolean {
+  for (const cell of cells) if (cell.length > 0 && cell.trim() !== '') return false;
+  return true;
 }
