@@ -9,6 +9,7 @@ import { Prisma, type PrismaClient } from '../../lib/db';
 import type { FileStore } from '../../lib/storage/file-store';
 import { derivedMetricsSql } from '../keyword-metrics/derived-metrics';
 import { upsertSalesDailySide } from '../sales-daily/upsert-side';
+import { mergeKeywordMetricsByCopy } from './copy-merge';
 import { createStagingWriter, type Rejection, type StagedRow } from './staging';
 
 export interface ImportFileRef {
@@ -92,10 +93,11 @@ function rowByHeader(headers: string[], cells: string[]): Array<[string, string]
   return Array.from({ length: width }, (_, i) => [headers[i]?.replace(/^\ufeff/, '').trim() || `column ${i + 1}`, cells[i] ?? '']);
 }
 
-/** PostgreSQL's 21000: an ON CONFLICT DO UPDATE met a row the same statement inserted (a repeated identity). */
-function isCardinalityViolation(err: unknown): boolean {
+/** A PostgreSQL error of this SQLSTATE, as Prisma reports a failed raw query (21000: ON CONFLICT DO UPDATE met a
+ * row the same statement wrote; 23505: a unique key broken). */
+function isPgError(err: unknown, code: string, message: RegExp): boolean {
   const e = err as { code?: string; meta?: { code?: string }; message?: string };
-  return e?.meta?.code === '21000' || /cannot affect row a second time/.test(String(e?.message ?? ''));
+  return e?.meta?.code === code || e?.code === code || message.test(String(e?.message ?? ''));
 }
 
 function asFailure(err: unknown): never {
@@ -211,6 +213,10 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
      * name, rates derived, upserted in place. Counts rows created, updated (values changed) and unchanged.
      */
     async mergeImportedKeywordMetrics(input: MergeInput): Promise<MergeResult> {
+      if (copy) {
+        const created = await mergeKeywordMetricsByCopy(pool, input);
+        if (created !== null) return { created, updated: 0, unchanged: 0 };
+      }
       const derived = derivedMetricsSql('r');
       const credentialFilter = input.credentialId ? Prisma.sql`ic."id" = ${input.credentialId}` : Prisma.sql`true`;
       // The tenant's portfolios, campaigns and ad groups by name (the oldest wins a tie): few rows, joined by hash.
@@ -232,7 +238,7 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
               FROM "AdGroup" ag WHERE ag."campaignId" IN (SELECT "id" FROM campaigns)
               ORDER BY ag."campaignId", ag."name", ag."createdAt"
             )`;
-      const upsert = (rows: Prisma.Sql) => Prisma.sql`
+      const insert = (rows: Prisma.Sql) => Prisma.sql`
               INSERT INTO "KeywordMetric" AS k
                 ("id", "companyId", "brandId", "portfolioId", "campaignId", "adGroupId", "campaignRef", "adGroupRef", "keyword",
                  "matchType", "searchTerm", "date", "impressions", "clicks", "ctr", "spend", "cpc", "orders", "sales", "roas",
@@ -247,7 +253,8 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
                 LEFT JOIN portfolios p ON p."name" = a."portfolioName"
                 LEFT JOIN campaigns c ON c."name" = a."campaignRef"
                 LEFT JOIN ad_groups g ON g."campaignId" = c."id" AND g."name" = a."adGroupRef"
-              ) r
+              ) r`;
+      const upsert = (rows: Prisma.Sql) => Prisma.sql`${insert(rows)}
               ON CONFLICT ("companyId", "brandId", "source", "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm")
               DO UPDATE SET "portfolioId" = coalesce(EXCLUDED."portfolioId", k."portfolioId"),
                             "campaignId" = coalesce(EXCLUDED."campaignId", k."campaignId"),
@@ -266,31 +273,52 @@ export function createFileImportActivities({ prisma, pool, copy, files }: { pris
         async (tx) => {
           await tx.$executeRaw`SET LOCAL work_mem = '256MB'`;
           // Most files hold each identity once: then the staged rows go in as they are, read once, with no sort or
-          // aggregate. A repeated identity whose first row was inserted or updated makes that INSERT fail ("cannot
-          // affect row a second time"); one whose first row was left unchanged does not, so when rows were left
-          // unchanged (a re-import) the staged rows are checked for repeats. Either way: back to the savepoint, and
-          // the rows are added up by identity first.
+          // aggregate. When the tenant has no rows of this source in the file's dates yet (a first import), they are
+          // plainly inserted: a repeated identity (or another import's rows committed meanwhile) breaks the unique
+          // key, and the rows are added up by identity instead. Otherwise they are upserted: a repeated identity whose
+          // first row was inserted or updated makes that INSERT fail ("cannot affect row a second time"); one whose
+          // first row was left unchanged does not, so when rows were left unchanged the staged rows are checked for
+          // repeats. Each failure goes back to the savepoint, and the rows are added up by identity.
+          const staged = Prisma.sql`(SELECT * FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId})`;
+          const [shape] = await tx.$queryRaw<{ rows: bigint; stored: boolean }[]>`
+            WITH s AS (SELECT count(*) AS rows, min("date") AS first, max("date") AS last FROM ${staged} r)
+            SELECT s.rows, EXISTS (
+                     SELECT 1 FROM "KeywordMetric" k
+                     WHERE k."companyId" = ${input.companyId} AND k."date" BETWEEN s.first AND s.last
+                       AND k."source" = ${input.source} AND k."brandId" IS NOT DISTINCT FROM ${input.brandId}
+                   ) AS stored
+            FROM s`;
+          const identities = shape?.rows ?? 0n;
           let result: { created: bigint; updated: bigint; identities: bigint } | undefined;
           let repeated = false;
           await tx.$executeRaw`SAVEPOINT "as_staged"`;
-          try {
-            [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
-              WITH ${links},
-              upserted AS (${upsert(Prisma.sql`(SELECT * FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId})`)})
-              SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,
-                     (SELECT count(*) FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}) AS identities
-              FROM upserted`;
-            if (result && Number(result.identities) > Number(result.created) + Number(result.updated)) {
-              const [check] = await tx.$queryRaw<{ repeated: boolean }[]>`
-                SELECT EXISTS (
-                  SELECT 1 FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
-                  GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm" HAVING count(*) > 1
-                ) AS repeated`;
-              repeated = check?.repeated === true;
+          if (!shape?.stored) {
+            try {
+              const inserted = await tx.$executeRaw`WITH ${links} ${insert(staged)}`;
+              result = { created: BigInt(inserted), updated: 0n, identities };
+            } catch (err) {
+              if (!isPgError(err, '23505', /duplicate key value violates unique constraint/)) throw err;
+              repeated = true;
             }
-          } catch (err) {
-            if (!isCardinalityViolation(err)) throw err;
-            repeated = true;
+          } else {
+            try {
+              [result] = await tx.$queryRaw<{ created: bigint; updated: bigint; identities: bigint }[]>`
+                WITH ${links}, upserted AS (${upsert(staged)})
+                SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,
+                       ${identities}::bigint AS identities
+                FROM upserted`;
+              if (result && Number(result.identities) > Number(result.created) + Number(result.updated)) {
+                const [check] = await tx.$queryRaw<{ repeated: boolean }[]>`
+                  SELECT EXISTS (
+                    SELECT 1 FROM "ImportStagedKeywordMetric" WHERE "syncLogId" = ${input.syncLogId}
+                    GROUP BY "date", "campaignRef", "adGroupRef", "keyword", "matchType", "searchTerm" HAVING count(*) > 1
+                  ) AS repeated`;
+                repeated = check?.repeated === true;
+              }
+            } catch (err) {
+              if (!isPgError(err, '21000', /cannot affect row a second time/)) throw err;
+              repeated = true;
+            }
           }
           if (repeated) {
             await tx.$executeRaw`ROLLBACK TO SAVEPOINT "as_staged"`;
