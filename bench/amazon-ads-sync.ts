@@ -19,6 +19,10 @@ import { option, peakRssMiB, printTable, startBenchStack, startWorkerProcess, th
 const sizes = option('campaigns', '300,1500').split(',').map(Number);
 const workerHeapMb = option('worker-heap-mb', '');
 
+function reportRowsOf(simulator: { rowsOf(profileId: number, type: 'spSearchTerm' | 'spAdvertisedProduct', startDate: string, endDate: string): unknown[] }, report: { reportType: 'spSearchTerm' | 'spAdvertisedProduct'; startDate: string; endDate: string }) {
+  return simulator.rowsOf(3180000000000001, report.reportType, report.startDate, report.endDate);
+}
+
 async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const campaigns of sizes) {
@@ -60,9 +64,15 @@ async function main(): Promise<void> {
       if (response.status !== 201) throw new Error(`connect answered ${response.status}: ${await response.text()}`);
       const { integrations } = (await response.json()) as { integrations: Array<{ id: string }> };
       const handle = temporal.workflow.getHandle(amazonAdsSyncWorkflowId(integrations[0]!.id));
-      const result = (await handle.result()) as { reports: Array<{ status: string }> };
+      const result = (await handle.result()) as { reports: Array<{ status: string; reportType: 'spSearchTerm' | 'spAdvertisedProduct'; startDate: string; endDate: string; rows: number }> };
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (result.reports.some((r) => r.status !== 'loaded')) throw new Error(`reports failed: ${JSON.stringify(result.reports)}`);
+      // Every report loaded exactly the simulator's rows (counted after the clock, by generating them again).
+      for (const report of result.reports) {
+        let expected = 0;
+        for (const _row of reportRowsOf(sim.simulator, report)) expected += 1;
+        if (report.rows !== expected) throw new Error(`report ${report.reportType} ${report.startDate}..${report.endDate} loaded ${report.rows} rows, the simulator has ${expected}`);
+      }
       const stored = (await db.query(`SELECT (SELECT count(*)::int FROM "KeywordMetric") AS metrics, (SELECT count(*)::int FROM "SalesDaily") AS sales,
                                               (SELECT count(*)::int FROM "AdGroup") AS ad_groups`)).rows[0] as { metrics: number; sales: number; ad_groups: number };
       const log = (await db.query(`SELECT "recordsProcessed" AS processed FROM "SyncLog" WHERE "credentialId" = $1`, [integrations[0]!.id])).rows[0] as { processed: number };

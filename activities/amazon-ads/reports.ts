@@ -308,11 +308,12 @@ export function createAmazonAdsReportActivities(deps: { prisma: PrismaClient; po
         const download = client.downloadReport(report.url);
         try {
           let skipped = 0;
+          const resumeAfter = checkpoint.rowsDone;
           const rows: AsyncIterator<Record<string, unknown>> = {
             async next() {
               for (;;) {
                 const next = await download.next();
-                if (next.done || skipped >= checkpoint.rowsDone) return next;
+                if (next.done || skipped >= resumeAfter) return next;
                 skipped += 1;
               }
             },
