@@ -311,6 +311,111 @@ describe('reports', () => {
     expect(incrementalLog.recordsUpdated).toBeGreaterThan(0);
   });
 
+  test('a sustained 429 storm (with and without Retry-After) is waited out: the sync completes with exactly the simulator\'s totals', async () => {
+    const tenant = await newTenant(stack.prisma);
+    const since = sim.simulator.requests.length;
+    // Many consecutive throttles on every kind of call a sync makes; report creation sends no Retry-After (backoff).
+    sim.simulator.injectFault({ route: 'campaigns', status: 429, times: 6, retryAfter: 1 });
+    sim.simulator.injectFault({ route: 'adGroups', status: 429, times: 3, retryAfter: 2 });
+    sim.simulator.injectFault({ route: 'reports.get', status: 429, times: 5, retryAfter: 1 });
+    sim.simulator.injectFault({ route: 'reports.create', status: 429, times: 2 });
+    const body = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000002'] })).text) as Json;
+    const result = (await finished(body.integrations[0].id)) as Json;
+    expect(result.reports.every((r: Json) => r.status === 'loaded')).toBe(true);
+    const windows = planReportWindows({ today: dayIn('America/Toronto', Date.now()), full: true, loadedThrough: null, lookbackDays: 14 });
+    const expected = simulatorTotals(3180000000000002, windows);
+    expect(await apiTotals(tenant.companyId)).toEqual({ rows: expected.rows, spend: expected.spend, sales: expected.sales, days: 94 });
+    expect(await adSales(tenant.brandId!)).toBe(expected.adSales);
+    const log = await stack.prisma.syncLog.findUniqueOrThrow({ where: { id: body.syncs[0].syncLogId } });
+    expect(log).toMatchObject({ status: 'completed', recordsFailed: 0 });
+
+    // Every throttle was answered, and the next call of that route came no sooner than the server asked.
+    const requests = sim.simulator.requests.slice(since);
+    const waits = (route: string) => {
+      const calls = requests.filter((r) => r.route === route);
+      const gaps: number[] = [];
+      calls.forEach((call, i) => {
+        if (call.status === 429 && calls[i + 1]) gaps.push(Date.parse(calls[i + 1]!.at) - Date.parse(call.at));
+      });
+      return { throttled: calls.filter((r) => r.status === 429).length, gaps };
+    };
+    const campaigns = waits('campaigns');
+    expect(campaigns.throttled).toBe(6);
+    expect(Math.min(...campaigns.gaps)).toBeGreaterThanOrEqual(1000 - 50);
+    expect(Math.max(...campaigns.gaps)).toBeLessThan(4000); // the server's delay, not the 5 s backoff
+    const adGroups = waits('adGroups');
+    expect(adGroups.throttled).toBe(3);
+    expect(Math.min(...adGroups.gaps)).toBeGreaterThanOrEqual(2000 - 50);
+    const reportsGet = waits('reports.get');
+    expect(reportsGet.throttled).toBe(5);
+    expect(Math.min(...reportsGet.gaps)).toBeGreaterThanOrEqual(1000 - 50);
+    const create = waits('reports.create');
+    expect(create.throttled).toBe(2);
+    expect(Math.min(...create.gaps)).toBeGreaterThanOrEqual(5000 - 50); // no Retry-After: the activity's backoff
+  });
+
+  test('one sync per credential: a scheduled run during a manual one ends as skipped; a manual start during a scheduled one answers 409', async () => {
+    const tenant = await newTenant(stack.prisma);
+    // Holds the connect's full sync for a while: report creation is throttled without Retry-After (5 s backoff).
+    sim.simulator.injectFault({ route: 'reports.create', status: 429, times: 1 });
+    const body = JSON.parse((await connect(tenant, { refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000002'] })).text) as Json;
+    const credentialId = body.integrations[0].id as string;
+    const schedule = stack.client.schedule.getHandle(amazonAdsScheduleId(credentialId));
+    const lastScheduledRun = async () => {
+      for (let i = 0; i < 200; i += 1) {
+        const actions = (await schedule.describe()).info.recentActions;
+        const last = actions.at(-1)?.action;
+        if (last) return last.workflow.workflowId;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the schedule started nothing');
+    };
+
+    await schedule.trigger();
+    const skippedId = await lastScheduledRun();
+    expect(skippedId).not.toBe(amazonAdsSyncWorkflowId(credentialId));
+    expect(await stack.client.workflow.getHandle(skippedId).result()).toMatchObject({ skipped: amazonAdsSyncWorkflowId(credentialId), reports: [] });
+    const skippedLog = await stack.prisma.syncLog.findFirstOrThrow({ where: { workflowId: skippedId } });
+    expect(skippedLog).toMatchObject({ status: 'completed', recordsProcessed: 0, errorDetails: { skipped: amazonAdsSyncWorkflowId(credentialId) } });
+    const manualRunId = (await stack.client.workflow.getHandle(amazonAdsSyncWorkflowId(credentialId)).describe()).runId;
+    const manual = (await finished(credentialId)) as Json;
+    expect(manual.reports.every((r: Json) => r.status === 'loaded')).toBe(true);
+    const rowsAfterFull = await apiTotals(tenant.companyId);
+
+    // Now the schedule's run holds the credential (its sync runs as a child under the credential's id).
+    sim.simulator.injectFault({ route: 'reports.create', status: 429, times: 1 });
+    await schedule.trigger();
+    await new Promise((r) => setTimeout(r, 50));
+    const scheduledId = await (async () => {
+      for (let i = 0; i < 200; i += 1) {
+        const id = (await schedule.describe()).info.recentActions.at(-1)!.action.workflow.workflowId;
+        if (id !== skippedId) return id;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the schedule started nothing');
+    })();
+    const canonical = stack.client.workflow.getHandle(amazonAdsSyncWorkflowId(credentialId));
+    for (let i = 0; i < 200; i += 1) {
+      const running = await canonical.describe().then((d) => d.status.name === 'RUNNING' && d.runId !== manualRunId, () => false);
+      if (running) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const res = await fetch(`${baseUrl}/integrations/${credentialId}/syncs`, { method: 'POST', headers: { ...bearer(tenant.token), 'content-type': 'application/json' }, body: '{"type":"incremental"}' });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain(amazonAdsSyncWorkflowId(credentialId));
+    const scheduled = (await stack.client.workflow.getHandle(scheduledId).result()) as Json;
+    expect(scheduled.skipped).toBeUndefined();
+    expect(scheduled.reports.length).toBeGreaterThan(0);
+    // Nothing done twice: the rows are those of the full sync (the incremental one updates in place).
+    expect(await apiTotals(tenant.companyId)).toEqual(rowsAfterFull);
+    const logs = await stack.prisma.syncLog.findMany({ where: { credentialId }, orderBy: { startedAt: 'asc' } });
+    expect(logs.map((l) => [l.syncType, l.status, (l.errorDetails as Json)?.skipped ?? null])).toEqual([
+      ['amazon_ads_full', 'completed', null],
+      ['amazon_ads_incremental', 'completed', amazonAdsSyncWorkflowId(credentialId)],
+      ['amazon_ads_incremental', 'completed', null],
+    ]);
+  });
+
   test('a report Amazon fails to generate makes the run partial, and the cursor stops before it', async () => {
     const tenant = await newTenant(stack.prisma);
     sim.simulator.injectFault({ route: 'reports.create', status: 400, times: 1 });

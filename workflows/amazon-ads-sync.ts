@@ -1,8 +1,10 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, executeChild, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { ReportTypeId } from '../integrations/amazon-ads/ads-client';
 import { NON_RETRYABLE_AMAZON_ADS_FAILURES } from '../lib/domain/amazon-ads-failures';
 import { addDays, dayIn, planReportWindows, type DateWindow } from '../lib/domain/report-windows';
+import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
 import { bookkeeping } from './shared/bookkeeping';
 
 export interface AmazonAdsSyncInput {
@@ -26,6 +28,8 @@ export interface ReportOutcome extends DateWindow {
 }
 
 export interface AmazonAdsSyncResult {
+  /** Set when this run did nothing because another sync of the credential was running (that workflow's id). */
+  skipped?: string;
   entities: { processed: number; created: number; updated: number };
   reports: ReportOutcome[];
   reportsThrough: string | null;
@@ -81,6 +85,28 @@ async function loadReport(credentialId: string, reportType: ReportTypeId, window
  * credential and tells the company's users. Only ids, dates and counts pass through the history.
  */
 export async function amazonAdsSyncWorkflow(input: AmazonAdsSyncInput): Promise<AmazonAdsSyncResult> {
+  const syncId = amazonAdsSyncWorkflowId(input.credentialId);
+  // A schedule's runs carry a timestamp suffix on their workflow id, so the id alone would not keep them apart from
+  // a manual run: a scheduled run does the sync as a child under the credential's one id, and ends at once as
+  // skipped (with a SyncLog saying so) when that id is taken by a running sync.
+  if (workflowInfo().workflowId !== syncId) {
+    try {
+      return await executeChild(amazonAdsSyncWorkflow, {
+        workflowId: syncId,
+        args: [input],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: workflowInfo().typedSearchAttributes,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const syncLogId = input.syncLogId ?? uuid4();
+      const reason = `Skipped: another sync of this credential was running (workflow ${syncId})`;
+      await bookkeeping.openSyncLog({ id: syncLogId, syncType: input.syncType, companyId: input.companyId, credentialId: input.credentialId, triggeredById: input.triggeredById, workflowId: workflowInfo().workflowId });
+      // Recorded as a completed run of nothing (the SyncLog statuses have no `skipped`), with the reason beside it.
+      await bookkeeping.finishSyncLog({ id: syncLogId, status: 'completed', counts: { processed: 0, created: 0, updated: 0, failed: 0 }, errorDetails: { skipped: syncId, reason } });
+      return { skipped: syncId, entities: { processed: 0, created: 0, updated: 0 }, reports: [], reportsThrough: null };
+    }
+  }
   const syncLogId = input.syncLogId ?? uuid4();
   const progress: AmazonAdsSyncProgress = { phase: 'entities', reportsDone: 0, reportsTotal: 0, rows: 0 };
   setHandler(amazonAdsSyncProgressQuery, () => progress);

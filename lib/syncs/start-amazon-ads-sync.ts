@@ -19,6 +19,10 @@ export async function startAmazonAdsSync(
 ): Promise<{ workflowId: string; syncLogId: string }> {
   const syncLogId = randomUUID();
   const workflowId = amazonAdsSyncWorkflowId(request.credentialId);
+  // The credential's one workflow id refuses a second run under it; this also finds a run under another id (a
+  // scheduled run's own id, before it hands the sync to a child under the credential's id).
+  const running = await runningAmazonAdsSync(deps.temporal, request.credentialId);
+  if (running) throw new SyncAlreadyRunningError(running);
   try {
     await deps.temporal.workflow.start<typeof amazonAdsSyncWorkflow>('amazonAdsSyncWorkflow', {
       taskQueue: deps.taskQueue,
@@ -41,4 +45,14 @@ export async function startAmazonAdsSync(
     create: { id: syncLogId, companyId: request.companyId, credentialId: request.credentialId, syncType: request.syncType, status: 'started', workflowId, triggeredById: request.triggeredById },
   });
   return { workflowId, syncLogId };
+}
+
+/** The workflow id of a running Amazon Ads sync of the credential (by its search attributes), if any. */
+export async function runningAmazonAdsSync(temporal: Client, credentialId: string): Promise<string | null> {
+  const query = `WorkflowType = "amazonAdsSyncWorkflow" AND CredentialId = "${credentialId.replace(/[^A-Za-z0-9-]/g, '')}" AND ExecutionStatus = "Running"`;
+  for await (const execution of temporal.workflow.list({ query, pageSize: 10 })) {
+    // A scheduled run waiting on its child under the credential's id: name the child, which does the work.
+    return execution.workflowId.startsWith(amazonAdsSyncWorkflowId(credentialId)) ? amazonAdsSyncWorkflowId(credentialId) : execution.workflowId;
+  }
+  return null;
 }
