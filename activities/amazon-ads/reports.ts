@@ -329,16 +329,22 @@ export function createAmazonAdsReportActivities(deps: { prisma: PrismaClient; po
         }
 
         checkpoint.processed = checkpoint.rowsDone;
-        if (input.reportType === 'spSearchTerm') {
-          Object.assign(checkpoint, await mergeKeywords(credential, key));
-        } else {
-          // Per (ASIN, day) over the whole report at once: its rows are per ad group.
-          Object.assign(checkpoint, await prisma.$transaction(async (tx) => {
-            const staged = Prisma.sql`SELECT "date", "asin", "sku", "sales", "units" FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${key} AND "asin" IS NOT NULL`;
-            const counts = await upsertSalesDailySide(tx, brandId!, 'ad_attributed', staged);
-            await tx.$executeRaw`DELETE FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${key}`;
-            return { created: counts.created, updated: counts.updated };
-          }, { timeout: 30 * 60_000, maxWait: 60_000 }));
+        // One statement merges the whole report (minutes for a large account): keep heartbeating meanwhile.
+        const beat = setInterval(() => context.heartbeat(checkpoint), 10_000);
+        try {
+          if (input.reportType === 'spSearchTerm') {
+            Object.assign(checkpoint, await mergeKeywords(credential, key));
+          } else {
+            // Per (ASIN, day) over the whole report at once: its rows are per ad group.
+            Object.assign(checkpoint, await prisma.$transaction(async (tx) => {
+              const staged = Prisma.sql`SELECT "date", "asin", "sku", "sales", "units" FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${key} AND "asin" IS NOT NULL`;
+              const counts = await upsertSalesDailySide(tx, brandId!, 'ad_attributed', staged);
+              await tx.$executeRaw`DELETE FROM "ImportStagedSalesDaily" WHERE "syncLogId" = ${key}`;
+              return { created: counts.created, updated: counts.updated };
+            }, { timeout: 30 * 60_000, maxWait: 60_000 }));
+          }
+        } finally {
+          clearInterval(beat);
         }
         context.heartbeat({ ...checkpoint, merged: true });
         await store.used(credential.id);
