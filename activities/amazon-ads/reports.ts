@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { inPoolTransaction } from '../../lib/pg/pool-transaction';
 import type { ReportTypeId } from '../../integrations/amazon-ads/ads-client';
 import type { CredentialStore } from '../../lib/credentials/credential-store';
 import { Prisma, type PrismaClient } from '../../lib/db';
@@ -138,14 +139,20 @@ async function stageChunk(
   rows: AsyncIterator<Record<string, unknown>>,
   firstRowNumber: number,
 ): Promise<{ staged: number; done: boolean }> {
-  const client: PoolClient = await pool.connect();
-  const ignore = () => undefined;
-  client.on('error', ignore);
-  let failure: Error | undefined;
   let staged = 0;
   let done = false;
-  try {
-    await client.query('BEGIN');
+  /** The next row of this chunk, or undefined when the chunk is full or the download has ended. */
+  const nextRow = async (): Promise<Record<string, unknown> | undefined> => {
+    if (staged >= CHUNK_ROWS) return undefined;
+    const next = await rows.next();
+    if (next.done) {
+      done = true;
+      return undefined;
+    }
+    staged += 1;
+    return next.value;
+  };
+  return inPoolTransaction(pool, async (client) => {
     if (copy) {
       const stream = client.query(copyFrom(`COPY "${staging.table}" (${staging.columns}) FROM STDIN WITH (FORMAT csv)`));
       const finished = new Promise<void>((resolve, reject) => {
@@ -154,14 +161,8 @@ async function stageChunk(
       });
       finished.catch(() => undefined);
       let lines: string[] = [];
-      while (staged < CHUNK_ROWS) {
-        const next = await rows.next();
-        if (next.done) {
-          done = true;
-          break;
-        }
-        staged += 1;
-        lines.push(staging.line(key, firstRowNumber + staged, next.value), '\n');
+      for (let row = await nextRow(); row; row = await nextRow()) {
+        lines.push(staging.line(key, firstRowNumber + staged, row), '\n');
         if (lines.length >= WRITE_LINES * 2) {
           const ok = stream.write(lines.join(''));
           lines = [];
@@ -182,28 +183,14 @@ async function stageChunk(
         );
         records = [];
       };
-      while (staged < CHUNK_ROWS) {
-        const next = await rows.next();
-        if (next.done) {
-          done = true;
-          break;
-        }
-        staged += 1;
-        records.push(staging.record(firstRowNumber + staged, next.value));
+      for (let row = await nextRow(); row; row = await nextRow()) {
+        records.push(staging.record(firstRowNumber + staged, row));
         if (records.length >= 2000) await flush();
       }
       await flush();
     }
-    await client.query('COMMIT');
     return { staged, done };
-  } catch (err) {
-    failure = err as Error;
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.off('error', ignore);
-    client.release(failure);
-  }
+  });
 }
 
 export function createAmazonAdsReportActivities(deps: { prisma: PrismaClient; pool: Pool; copy: boolean; store: CredentialStore; amazonAds: AmazonAdsSettings }) {

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { inPoolTransaction } from '../../lib/pg/pool-transaction';
 import type { FileFormat, KeywordRow, SalesRow } from '../../integrations/file-formats/format';
 
 // Staging writes: each batch of parsed rows goes to its UNLOGGED staging table with COPY, in one transaction with
@@ -88,13 +89,7 @@ export function createStagingWriter(pool: Pool, options: { copy: boolean }) {
   return {
     async commitBatch(syncLogId: string, target: FileFormat['target'], rows: StagedRow[], rejects: Rejection[]): Promise<void> {
       const staging = STAGING[target];
-      const client = await pool.connect();
-      // A connection lost mid-batch also emits 'error' on the client; the failed query reports it.
-      const ignore = () => undefined;
-      client.on('error', ignore);
-      let failure: Error | undefined;
-      try {
-        await client.query('BEGIN');
+      await inPoolTransaction(pool, async (client) => {
         if (rows.length > 0) await stageRows(client, staging, syncLogId, rows, options.copy);
         if (rejects.length > 0) {
           await client.query(
@@ -109,15 +104,7 @@ export function createStagingWriter(pool: Pool, options: { copy: boolean }) {
           `UPDATE "SyncLog" SET "recordsProcessed" = "recordsProcessed" + $2, "recordsFailed" = "recordsFailed" + $3 WHERE "id" = $1`,
           [syncLogId, rows.length + rejects.length, rejects.length],
         );
-        await client.query('COMMIT');
-      } catch (err) {
-        failure = err as Error;
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.off('error', ignore);
-        client.release(failure); // a client that failed is discarded, not reused
-      }
+      });
     },
   };
 }

@@ -7,8 +7,11 @@ import type { amazonAdsSyncWorkflow } from '../../workflows/amazon-ads-sync';
 
 export class SyncAlreadyRunningError extends Error {
   override readonly name = 'SyncAlreadyRunningError';
-  constructor(readonly workflowId: string) {
-    super(`An Amazon Ads sync of this credential is already running (workflow ${workflowId})`);
+  constructor(
+    readonly workflowId: string,
+    what = 'An Amazon Ads sync of this credential',
+  ) {
+    super(`${what} is already running (workflow ${workflowId})`);
   }
 }
 

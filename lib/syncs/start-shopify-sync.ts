@@ -30,11 +30,7 @@ export async function startShopifyOrdersSync(
     });
   } catch (err) {
     await deps.prisma.syncLog.delete({ where: { id: syncLogId } });
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      const running = new SyncAlreadyRunningError(workflowId);
-      running.message = `An orders sync of this shop is already running (workflow ${workflowId})`;
-      throw running;
-    }
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new SyncAlreadyRunningError(workflowId, 'An orders sync of this shop');
     throw err;
   }
   return { workflowId, syncLogId };
