@@ -1,15 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { Client } from 'pg';
-import { buildApp } from '../api/app';
 import { startAmazonAdsSimulator } from '../dev/simulators/amazon-ads/server';
-import { loadConfig } from '../lib/config';
-import { createPrismaClient } from '../lib/db';
 import { amazonAdsSyncWorkflowId } from '../lib/domain/workflow-ids';
-import { createLogger } from '../lib/logger';
 import { createTenant } from '../lib/tenants';
-import { option, peakRssMiB, printTable, startBenchStack, startWorkerProcess, thousands } from './support/bench-stack';
+import { startBenchEngine } from './support/bench-engine';
+import { option, peakRssMiB, printTable, startBenchStack, thousands } from './support/bench-stack';
 
 // A full Amazon Ads sync of a large simulated account (entities, then 94 days of daily search-term and
 // advertised-product reports), with no simulated report latency: connect over HTTP, wait for the workflow, count
@@ -28,35 +21,22 @@ async function main(): Promise<void> {
   for (const campaigns of sizes) {
     const stack = await startBenchStack('amazon_ads');
     const sim = await startAmazonAdsSimulator({ seed: 11, campaignsPerProfile: campaigns, reportDelayMs: 0, clientId: 'bench-client', clientSecret: 'bench-secret' });
-    const env = {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
-      LOG_LEVEL: 'info',
-      LOG_PRETTY: 'false',
-      NODE_ENV: 'production',
-      CREDENTIAL_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
-      AMAZON_ADS_CLIENT_ID: 'bench-client',
-      AMAZON_ADS_CLIENT_SECRET: 'bench-secret',
-      AMAZON_ADS_API_URL: sim.url,
-      AMAZON_ADS_TOKEN_URL: `${sim.url}/auth/o2/token`,
-      AMAZON_ADS_REPORT_POLL_SECONDS: '1',
-    };
-    Object.assign(process.env, env);
-    const config = loadConfig();
-    const prisma = createPrismaClient({ ...config.database, poolSize: 2 });
-    const connection = await Connection.connect({ address: stack.temporal.address });
-    const temporal = new TemporalClient({ connection });
-    const app = await buildApp({ prisma, temporal, config, logger: createLogger({ level: 'warn', pretty: false }) });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const db = new Client({ connectionString: stack.databaseUrl });
-    await db.connect();
-    const worker = await startWorkerProcess(env, workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : []);
+    const engine = await startBenchEngine(
+      stack,
+      {
+        AMAZON_ADS_CLIENT_ID: 'bench-client',
+        AMAZON_ADS_CLIENT_SECRET: 'bench-secret',
+        AMAZON_ADS_API_URL: sim.url,
+        AMAZON_ADS_TOKEN_URL: `${sim.url}/auth/o2/token`,
+        AMAZON_ADS_REPORT_POLL_SECONDS: '1',
+      },
+      workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : [],
+    );
+    const { prisma, temporal, db, worker } = engine;
     try {
       const tenant = await createTenant(prisma, { companyName: `Bench ${campaigns}`, userEmail: `bench-${Date.now()}@example.test`, brandName: 'Bench' });
       const started = process.hrtime.bigint();
-      const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/integrations/amazon-ads`, {
+      const response = await fetch(`${engine.apiUrl}/integrations/amazon-ads`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken: sim.simulator.issueRefreshToken(), profileIds: ['3180000000000001'] }),
@@ -89,12 +69,7 @@ async function main(): Promise<void> {
         (await peakRssMiB(worker.pid!)).toFixed(0),
       ]);
     } finally {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker.once('exit', r));
-      await app.close();
-      await connection.close();
-      await db.end();
-      await prisma.$disconnect();
+      await engine.close();
       await sim.close();
       await stack.close();
     }

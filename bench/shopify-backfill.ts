@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { Client } from 'pg';
-import { buildApp } from '../api/app';
 import { startShopifySimulator } from '../dev/simulators/shopify/server';
 import { ShopifyAdminClient } from '../integrations/shopify/admin-client';
 import { loadConfig } from '../lib/config';
-import { createPrismaClient } from '../lib/db';
 import { shopifyOrdersSyncWorkflowId } from '../lib/domain/workflow-ids';
-import { createLogger } from '../lib/logger';
 import { createTenant } from '../lib/tenants';
-import { option, peakRssMiB, printTable, resetPeakRss, rssMiB, startBenchStack, startWorkerProcess, thousands } from './support/bench-stack';
+import { startBenchEngine } from './support/bench-engine';
+import { option, peakRssMiB, printTable, resetPeakRss, rssMiB, startBenchStack, thousands } from './support/bench-stack';
 
 // The first orders sync of a large simulated shop: connect over HTTP, the bulk export, its JSONL streamed into
 // ShopifyOrderLine and SalesDaily, until the workflow completes. Baseline: reading the same JSONL export
@@ -27,34 +21,19 @@ async function main(): Promise<void> {
   for (const orders of sizes) {
     const stack = await startBenchStack('shopify');
     const sim = await startShopifySimulator({ seed: 5, orders, days: 365, skus: 200, shopDomain: DOMAIN, accessToken: TOKEN, bulkDelayMs: 0 });
-    const env = {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporal.address,
-      TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
-      LOG_LEVEL: 'info',
-      LOG_PRETTY: 'false',
-      NODE_ENV: 'production',
-      CREDENTIAL_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
-      SHOPIFY_SHOP_URL: `${sim.url}/{shop}`,
-      SHOPIFY_BULK_POLL_SECONDS: '1',
-    };
-    Object.assign(process.env, env);
+    const engine = await startBenchEngine(
+      stack,
+      { SHOPIFY_SHOP_URL: `${sim.url}/{shop}`, SHOPIFY_BULK_POLL_SECONDS: '1' },
+      workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : [],
+    );
+    const { prisma, temporal, db, worker } = engine;
     const config = loadConfig();
-    const prisma = createPrismaClient({ ...config.database, poolSize: 2 });
-    const connection = await Connection.connect({ address: stack.temporal.address });
-    const temporal = new TemporalClient({ connection });
-    const app = await buildApp({ prisma, temporal, config, logger: createLogger({ level: 'warn', pretty: false }) });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const db = new Client({ connectionString: stack.databaseUrl });
-    await db.connect();
-    const worker = await startWorkerProcess(env, workerHeapMb ? [`--max-old-space-size=${workerHeapMb}`] : []);
     try {
       const startRss = await rssMiB(worker.pid!);
       await resetPeakRss(worker.pid!);
       const tenant = await createTenant(prisma, { companyName: `Bench ${orders}`, userEmail: `bench-${Date.now()}@example.test`, brandName: 'Bench' });
       const started = process.hrtime.bigint();
-      const response = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/integrations/shopify`, {
+      const response = await fetch(`${engine.apiUrl}/integrations/shopify`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ shopDomain: DOMAIN, accessToken: TOKEN }),
@@ -92,12 +71,7 @@ async function main(): Promise<void> {
         `${startRss.toFixed(0)}/${peak.toFixed(0)}`,
       ]);
     } finally {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker.once('exit', r));
-      await app.close();
-      await connection.close();
-      await db.end();
-      await prisma.$disconnect();
+      await engine.close();
       await sim.close();
       await stack.close();
     }

@@ -1,6 +1,8 @@
 // A deterministic advertiser account for the Amazon Ads simulator: the same seed gives the same profiles,
 // portfolios, campaigns and ad groups, with the API's shapes (v3 ids as strings, upper-case states).
 
+import { seededRandom } from '../seeded-random';
+
 export interface SimProfile {
   profileId: number;
   countryCode: string;
@@ -42,17 +44,7 @@ export interface SimAccount {
   adGroups: Map<number, SimAdGroup[]>;
 }
 
-/** mulberry32: a small seeded PRNG, so accounts are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const PRODUCTS = ['Garlic Press', 'Veggie Peeler', 'Mandoline Slicer', 'Herb Scissors', 'Salad Spinner', 'Knife Sharpener', 'Pizza Cutter', 'Can Opener'];
 const STATES = ['ENABLED', 'ENABLED', 'ENABLED', 'PAUSED', 'ARCHIVED'] as const;

@@ -1,3 +1,5 @@
+import { seededRandom } from '../seeded-random';
+
 // A seeded, deterministic Shopify shop for the simulator: a catalog of SKUs (and one line without a SKU, as gift
 // wrap often is), orders spread over the last N days with partial refunds, cancellations and test orders, and the
 // edits tests make (refund, cancel, change a quantity, add an order), each bumping the order's updatedAt.
@@ -54,17 +56,6 @@ interface CatalogItem {
   priceCents: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -80,7 +71,7 @@ export class SimShop {
   private readonly random: () => number;
 
   constructor(readonly options: ShopOptions) {
-    this.random = mulberry32(options.seed);
+    this.random = seededRandom(options.seed);
     this.catalog = Array.from({ length: options.skus }, (_, i) => ({
       sku: `SKU-${String(i + 1).padStart(3, '0')}`,
       name: `Product ${i + 1}`,
