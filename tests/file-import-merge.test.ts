@@ -1,20 +1,17 @@
-import type { CreatedTenant } from '../lib/tenants';
-import { bearer, newTenant, listen, startStack, type TestStack } from './support/stack';
+import { apiAs, type Json } from './support/http';
+import { newTenant, listen, startStack, type TestStack } from './support/stack';
 
 // The keyword merge's two paths, end to end on a real PostgreSQL and Temporal: a file whose identities are all
 // distinct goes in as staged; a file that repeats an identity is added up by identity. Both count created, updated
 // and unchanged truthfully, on a first import and on re-imports (changed or not).
 
 let stack: TestStack;
-let baseUrl: string;
+let importAndWait: ReturnType<typeof apiAs>['importFile'];
 beforeAll(async () => {
   stack = await startStack({ worker: true, api: true });
-  baseUrl = await listen(stack);
+  importAndWait = apiAs(await listen(stack)).importFile;
 });
 afterAll(() => stack.close());
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 const HEADER =
   'Date,Portfolio name,Currency,Campaign Name,Ad Group Name,Targeting,Match Type,Customer Search Term,Impressions,Clicks,' +
@@ -25,21 +22,6 @@ function report(rows: Array<[searchTerm: string, impressions: number, clicks: nu
     `"Nov 24, 2026",Kitchen,USD,SP - Garlic Press,Exact KWs,garlic press,EXACT,${term},${impressions},${clicks},$${spend},$${sales},${orders}`,
   );
   return `${HEADER}\r\n${lines.join('\r\n')}\r\n`;
-}
-
-async function importAndWait(tenant: CreatedTenant, name: string, text: string): Promise<Json> {
-  const form = new FormData();
-  form.set('brandId', tenant.brandId!);
-  form.set('file', new Blob([text]), name);
-  const res = await fetch(`${baseUrl}/imports`, { method: 'POST', headers: bearer(tenant.token), body: form });
-  expect(res.status).toBe(202);
-  const { importId } = (await res.json()) as Json;
-  for (let i = 0; i < 300; i += 1) {
-    const state = (await (await fetch(`${baseUrl}/imports/${importId}`, { headers: bearer(tenant.token) })).json()) as Json;
-    if (state.status !== 'started') return state;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`import of ${name} did not finish`);
 }
 
 async function stored(companyId: string) {

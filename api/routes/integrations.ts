@@ -5,7 +5,8 @@ import { AmazonAdsError, InvalidGrantError } from '../../integrations/amazon-ads
 import { exchangeAuthorizationCode, refreshAccessToken, type LwaTokens } from '../../integrations/amazon-ads/login-with-amazon';
 import { CredentialStore } from '../../lib/credentials/credential-store';
 import { cipherFrom } from '../../lib/crypto/credential-cipher';
-import { startAmazonAdsSync, SyncAlreadyRunningError } from '../../lib/syncs/start-amazon-ads-sync';
+import { startAmazonAdsSync } from '../../lib/syncs/start-amazon-ads-sync';
+import { SyncAlreadyRunningError } from '../../lib/syncs/start-credential-sync';
 import { amazonAdsSchedulesFor } from '../../lib/temporal/amazon-ads-schedules';
 import { startShopifyOrdersSync } from '../../lib/syncs/start-shopify-sync';
 import { shopifySchedulesFor } from '../../lib/temporal/shopify-schedules';

@@ -4,7 +4,7 @@ import { ShopifyAdminClient } from '../../integrations/shopify/admin-client';
 import { ShopifyError, ShopifyNotFoundError, ShopifyUnauthorizedError } from '../../integrations/shopify/errors';
 import { CredentialStore } from '../../lib/credentials/credential-store';
 import { cipherFrom } from '../../lib/crypto/credential-cipher';
-import { SyncAlreadyRunningError } from '../../lib/syncs/start-amazon-ads-sync';
+import { SyncAlreadyRunningError } from '../../lib/syncs/start-credential-sync';
 import { startShopifyOrdersSync } from '../../lib/syncs/start-shopify-sync';
 import { shopifySchedulesFor } from '../../lib/temporal/shopify-schedules';
 import type { AppDependencies } from '../app';
